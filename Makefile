@@ -1,0 +1,32 @@
+# The quick start is `make run` and `make test`; both create .venv and install the project first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+ADDRESS ?= 127.0.0.1:8000
+# Test workers; 2 matches this project's 2-core machines. Override with `make test WORKERS=0`.
+WORKERS ?= 2
+
+.PHONY: run test lint format
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+## Serve http://127.0.0.1:8000 with one task worker (embedded PostgreSQL unless DATABASE_URL is set).
+run: $(INSTALLED)
+	$(PY) manage.py serve --bind $(ADDRESS)
+
+## Run the whole test suite against PostgreSQL (DATABASE_URL, else the embedded server).
+test: $(INSTALLED)
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

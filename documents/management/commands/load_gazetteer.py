@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from documents.jurisdictions import load_gazetteer
+
+
+class Command(BaseCommand):
+    help = "Load US states, territories, counties and cities of 50,000+ into Jurisdiction (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        self.stdout.write(str(load_gazetteer()))

@@ -1,0 +1,494 @@
+"""The archive's data model: releases, their files and pages, and the emails found in them.
+
+A Document is one distinct email however often it was printed; each place it was printed is an
+Appearance. People, threads and jurisdictions are shared across batches.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from taggit.managers import TaggableManager
+
+from documents.ingest import EXEMPTIONS
+
+EXEMPTION_CHOICES = [(code, f"{code} {text}") for code, text in EXEMPTIONS.items()]
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(f"{value!r} is not an IANA time zone name.") from error
+
+
+def exemption_codes_field() -> ArrayField:
+    return ArrayField(
+        models.CharField(max_length=12, choices=EXEMPTION_CHOICES),
+        default=list,
+        blank=True,
+        help_text="Canonical FOIA exemption codes, e.g. (b)(6), (b)(7)(C).",
+    )
+
+
+class Batch(models.Model):
+    """One FOIA release: the files an agency produced in answer to one request."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to import"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        IMPORTED_WITH_ERRORS = "partial", "Imported with failed files"
+
+    name = models.SlugField(max_length=100, unique=True, help_text="Short unique name, e.g. ice-2010-part1.")
+    title = models.CharField(max_length=300)
+    agency = models.CharField(max_length=200, blank=True)
+    request_number = models.CharField("request / case number", max_length=100, blank=True)
+    released_on = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="IANA zone for dates printed without one.",
+    )
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_count = models.PositiveIntegerField(default=0)
+    failed_file_count = models.PositiveIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    ocr_page_count = models.PositiveIntegerField("pages needing OCR", default=0)
+    email_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-released_on", "name"]
+        verbose_name_plural = "batches"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.name})" if self.title else self.name
+
+
+class SourceFile(models.Model):
+    """One file of a batch, identified by its content (sha256)."""
+
+    class FileType(models.TextChoices):
+        PDF = "pdf", "PDF"
+        EML = "eml", "RFC-822 email"
+        MBOX = "mbox", "mbox mailbox"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+        ENCRYPTED = "encrypted", "Encrypted"
+        NEEDS_OCR = "needs_ocr", "Needs OCR"
+        DUPLICATE = "duplicate", "Duplicate of another file"
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="files")
+    original_name = models.CharField(max_length=500, help_text="Path within the release.")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    detected_type = models.CharField(
+        max_length=8, choices=FileType.choices, default=FileType.UNKNOWN, help_text="Sniffed from content."
+    )
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    stored_file = models.FileField(upload_to="sources/%Y/%m/", blank=True, max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True, help_text="Why the file failed, in words a person understands.")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="duplicates"
+    )
+    imported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["batch", "original_name"]
+        constraints = [
+            # Each content is imported once; a byte-identical copy is recorded as a duplicate.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=~Q(status="duplicate"), name="sourcefile_sha256_unique"
+            ),
+            models.UniqueConstraint(fields=["batch", "original_name"], name="sourcefile_name_in_batch"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="sourcefile_sha256_hex"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["failed", "encrypted"]) | ~Q(error=""),
+                name="sourcefile_failure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="duplicate") | Q(duplicate_of__isnull=False),
+                name="sourcefile_duplicate_names_original",
+            ),
+        ]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.batch.name}, {self.get_status_display().lower()})"
+
+
+class Page(models.Model):
+    """One page of a PDF, kept for citation and page-level reading."""
+
+    source_file = models.ForeignKey(SourceFile, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    text = models.TextField(blank=True)
+    bates = models.CharField("Bates number", max_length=100, blank=True, db_index=True)
+    needs_ocr = models.BooleanField(default=False, help_text="No text layer.")
+    withheld_exemptions = exemption_codes_field()
+
+    class Meta:
+        ordering = ["source_file", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_file", "number"], name="page_number_in_file"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="page_number_positive"),
+        ]
+
+    @property
+    def withheld_in_full(self) -> bool:
+        return bool(self.withheld_exemptions)
+
+    def __str__(self) -> str:
+        label = f"{self.source_file.original_name} p. {self.number}"
+        return f"{label} ({self.bates})" if self.bates else label
+
+
+class Person(models.Model):
+    """One human or mailbox across the spellings a release prints. Redacted names are never People."""
+
+    name = models.CharField(max_length=300, help_text='Display name, e.g. "David Venturella".')
+    email = models.CharField(max_length=320, blank=True)
+    organization = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="person_email_unique"),
+            models.CheckConstraint(condition=~Q(name="") | ~Q(email=""), name="person_has_name_or_email"),
+        ]
+        indexes = [models.Index(Lower("name"), name="person_name_lower")]
+
+    def __str__(self) -> str:
+        if self.name and self.email:
+            return f"{self.name} <{self.email}>"
+        return self.name or self.email
+
+
+class PersonAlias(models.Model):
+    """A spelling of a person as printed, e.g. "Venturella, David" or "David Venturella/ICE/DHS@DHS"."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=500)
+    normalized = models.CharField(max_length=500, unique=True, help_text="Lower-cased, spaces collapsed.")
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "person aliases"
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.person.name or self.person.email}"
+
+
+class Jurisdiction(models.Model):
+    """A US state (or DC or a territory), county or county-equivalent, or city."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State or territory"
+        COUNTY = "county", "County"
+        CITY = "city", "City"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=250, unique=True)
+    state_code = models.CharField("USPS state code", max_length=2)
+    fips = models.CharField("FIPS code", max_length=5, null=True, blank=True, unique=True)
+    geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["state_code", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "state_code", "name"], name="jurisdiction_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind="state", parent__isnull=True) | (~Q(kind="state") & Q(parent__isnull=False)),
+                name="jurisdiction_parent_is_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(fips__isnull=True)
+                | Q(kind="state", fips__regex=r"^[0-9]{2}$")
+                | Q(kind="county", fips__regex=r"^[0-9]{5}$"),
+                name="jurisdiction_fips_shape",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "state_code"])]
+
+    def __str__(self) -> str:
+        return self.name if self.kind == self.Kind.STATE else f"{self.name}, {self.state_code}"
+
+
+class JurisdictionAlias(models.Model):
+    """Another way a release names a jurisdiction: "Santa Clara Co.", "Calif.", "L.A. County"."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=250)
+    normalized = models.CharField(max_length=250, db_index=True)
+    is_abbreviation = models.BooleanField(
+        default=False, help_text='Short forms like "CA" or "Va." that need context to be trusted.'
+    )
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "jurisdiction aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "normalized"], name="jurisdiction_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.jurisdiction}"
+
+
+class Thread(models.Model):
+    """A conversation; tags and annotations hang here, and per-email facts roll up here."""
+
+    subject = models.TextField(blank=True, help_text="Subject as first printed.")
+    normalized_subject = models.CharField(max_length=500, blank=True, db_index=True)
+    first_sent_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    message_count = models.PositiveIntegerField(default=0)
+    participants = models.ManyToManyField(Person, blank=True, related_name="threads")
+    jurisdictions = models.ManyToManyField(Jurisdiction, blank=True, related_name="threads")
+    exemptions = exemption_codes_field()
+    tags = TaggableManager(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_sent_at__isnull=True)
+                | Q(last_sent_at__isnull=True)
+                | Q(first_sent_at__lte=F("last_sent_at")),
+                name="thread_dates_in_order",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["first_sent_at"]),
+            models.Index(fields=["last_sent_at"]),
+            models.Index(fields=["message_count"]),
+            GinIndex(fields=["exemptions"], name="thread_exemptions_gin"),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.subject or "(no subject)"
+        return f"{subject} ({self.message_count} emails)"
+
+
+class Document(models.Model):
+    """One distinct email: its own text, without the earlier messages it quotes."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="documents")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    sender = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="sent_documents"
+    )
+    sender_raw = models.CharField(max_length=500, blank=True, help_text="The From line as printed.")
+    sender_redacted = models.BooleanField(default=False)
+    recipients = models.ManyToManyField(
+        Person, through="Recipient", through_fields=("document", "person"), related_name="received_documents"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    date_raw = models.CharField(max_length=200, blank=True, help_text="The date as printed.")
+    subject = models.TextField(blank=True)
+    normalized_subject = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="Dedupe key: sender, minute, subject, start of body."
+    )
+    exemptions = exemption_codes_field()
+    jurisdictions = models.ManyToManyField(Jurisdiction, blank=True, related_name="documents")
+    attachments = models.JSONField(default=list, blank=True, help_text="[{name, content_type, size}]")
+    parse_warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"], condition=~Q(fingerprint=""), name="document_fingerprint_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(sender_redacted=True, sender__isnull=False),
+                name="document_redacted_sender_is_no_person",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="document_not_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["sent_at"]),
+            models.Index(fields=["thread", "sent_at"]),
+            models.Index(fields=["sender", "sent_at"]),
+            GinIndex(fields=["exemptions"], name="document_exemptions_gin"),
+        ]
+
+    def __str__(self) -> str:
+        sender = "(redacted)" if self.sender_redacted else (self.sender or self.sender_raw or "unknown sender")
+        when = self.sent_at.date().isoformat() if self.sent_at else "undated"
+        return f"{self.subject or '(no subject)'} — {sender}, {when}"
+
+
+class Recipient(models.Model):
+    """One To/Cc/Bcc entry of an email, as printed and as resolved to a Person."""
+
+    class Field(models.TextChoices):
+        TO = "to", "To"
+        CC = "cc", "Cc"
+        BCC = "bcc", "Bcc"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipient_entries")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="recipient_entries"
+    )
+    field = models.CharField(max_length=3, choices=Field.choices)
+    raw = models.CharField(max_length=500, help_text="As printed.")
+    redacted = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["document", "field", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(redacted=True, person__isnull=True) | Q(redacted=False),
+                name="recipient_redacted_is_no_person",
+            ),
+            models.UniqueConstraint(fields=["document", "field", "position"], name="recipient_position"),
+        ]
+        indexes = [models.Index(fields=["person", "document"])]
+
+    def __str__(self) -> str:
+        who = "(redacted)" if self.redacted else (self.person or self.raw)
+        return f"{self.get_field_display()}: {who}"
+
+
+class Appearance(models.Model):
+    """Where a Document was printed in the release: file, pages, Bates range, quoted or not."""
+
+    class Kind(models.TextChoices):
+        STANDALONE = "standalone", "Standalone"
+        QUOTED = "quoted", "Quoted in a later email"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="appearances")
+    source_file = models.ForeignKey(SourceFile, on_delete=models.CASCADE, related_name="appearances")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STANDALONE)
+    quoted_in = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="quoted_appearances"
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order within the file.")
+    first_page = models.PositiveIntegerField(null=True, blank=True)
+    last_page = models.PositiveIntegerField(null=True, blank=True)
+    bates_start = models.CharField(max_length=100, blank=True, db_index=True)
+    bates_end = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["source_file", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="quoted", quoted_in__isnull=False)
+                | Q(kind="standalone", quoted_in__isnull=True),
+                name="appearance_quoted_names_quoting_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_page__isnull=True, last_page__isnull=True)
+                | Q(first_page__gte=1, last_page__gte=F("first_page")),
+                name="appearance_page_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "source_file"])]
+
+    @property
+    def pages_label(self) -> str:
+        if self.first_page is None:
+            return ""
+        if self.first_page == self.last_page:
+            return f"p. {self.first_page}"
+        return f"pp. {self.first_page}-{self.last_page}"
+
+    @property
+    def bates_label(self) -> str:
+        if self.bates_start and self.bates_end and self.bates_end != self.bates_start:
+            return f"{self.bates_start}-{self.bates_end}"
+        return self.bates_start
+
+    def __str__(self) -> str:
+        parts = [self.source_file.batch.name, self.source_file.original_name, self.pages_label]
+        if self.bates_label:
+            parts.append(f"Bates {self.bates_label}")
+        if self.kind == self.Kind.QUOTED:
+            parts.append("quoted")
+        return ", ".join(part for part in parts if part)
+
+
+class Annotation(models.Model):
+    """A user's note on a thread, optionally anchored to a passage of one email.
+
+    The anchor is the exact quote plus a little text before and after it (like the W3C
+    TextQuoteSelector), so it can be found again when the page is rendered differently.
+    """
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Only me"
+        SHARED = "shared", "Everyone who can read the archive"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="annotations")
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
+    body = models.TextField()
+    quote = models.TextField(blank=True, help_text="The exact passage annotated.")
+    quote_prefix = models.CharField(max_length=100, blank=True)
+    quote_suffix = models.CharField(max_length=100, blank=True)
+    visibility = models.CharField(max_length=7, choices=Visibility.choices, default=Visibility.PRIVATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["thread", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quote="") | Q(document__isnull=False), name="annotation_quote_needs_email"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="annotation_has_body"),
+        ]
+        indexes = [models.Index(fields=["thread", "visibility"])]
+
+    def clean(self) -> None:
+        if self.document_id and self.thread_id and self.document.thread_id != self.thread_id:
+            raise ValidationError({"document": "The annotated email belongs to another thread."})
+
+    def __str__(self) -> str:
+        first_line = self.body.strip().splitlines()[0] if self.body.strip() else ""
+        return f"{self.author} on “{self.thread.subject or '(no subject)'}”: {first_line[:60]}"

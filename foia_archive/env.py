@@ -1,0 +1,77 @@
+"""Reading settings from the environment, with errors that name the variable at fault."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import zoneinfo
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+SECRET_KEY_BYTES = 50
+
+
+def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
+    """``1/true/yes/on`` or ``0/false/no/off`` (any case); anything else is a configuration error."""
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use 1/0, true/false or yes/no.")
+
+
+def parse_list(value: str | None, default: list[str]) -> list[str]:
+    """A comma-separated list; blanks are dropped."""
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_time_zone(name: str, value: str | None, default: str) -> str:
+    """An IANA time zone name such as ``America/Los_Angeles``."""
+    zone = (value or default).strip()
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ImproperlyConfigured(f"{name}={zone!r} is not an IANA time zone name.") from error
+    return zone
+
+
+def parse_database_url(url: str) -> dict:
+    """A Django DATABASES entry from a URL; a Unix socket folder is given percent-encoded as host.
+
+    Example: ``postgres://postgres@%2Fvar%2Frun%2Fpostgresql/foia_archive``.
+    """
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must point at PostgreSQL (postgres://...), not {config['ENGINE']}."
+        )
+    return config
+
+
+def read_or_create_secret_key(path: Path) -> str:
+    """The key stored in ``path``, generated there (readable by the owner only) on first use.
+
+    The new file is written aside and linked into place, so processes starting together (test
+    workers, the web server and the task worker) never read a half-written key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as draft:
+            draft.write(secrets.token_urlsafe(SECRET_KEY_BYTES))
+        try:
+            os.link(draft.name, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft.name)
+    return path.read_text().strip()

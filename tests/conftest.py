@@ -1,0 +1,46 @@
+"""Shared fixtures: a throwaway search index, Debian's Chromium for Playwright, the shared corpus."""
+
+import os
+from pathlib import Path
+
+import pytest
+from haystack import connections
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The public test material lives beside the checkout (CI has it; a user's machine may not).
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by test setup
+# there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Flags that keep headless Chromium off the network this machine does not have.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def search_index_dir(tmp_path, settings, monkeypatch):
+    """Point the app's Whoosh index at an empty folder for one test."""
+    path = tmp_path / "whoosh"
+    settings.WHOOSH_PATH = path
+    monkeypatch.setitem(connections.connections_info["default"], "PATH", str(path))
+    connections.reload("default")
+    yield path
+    monkeypatch.undo()
+    connections.reload("default")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
