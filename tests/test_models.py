@@ -170,20 +170,18 @@ def test_a_quoted_annotation_is_anchored_to_one_email_of_its_thread():
 
 
 def test_jurisdictions_below_state_level_have_a_state_parent_and_a_well_formed_fips():
-    california = Jurisdiction.objects.create(kind="state", name="California", slug="x-ca", state_code="CA", fips="06")
+    # A made-up state, so the test does not clash with the gazetteer already loaded.
+    state = Jurisdiction.objects.create(kind="state", name="Deseret", slug="zz", state_code="ZZ", fips="98")
+    county = {"kind": "county", "name": "Salt Lake County", "slug": "zz-county-salt-lake", "state_code": "ZZ"}
+    assert rejected(lambda: Jurisdiction.objects.create(**county, fips="98035"))  # no parent
+    assert rejected(lambda: Jurisdiction.objects.create(**county, fips="9835", parent=state))
     assert rejected(
-        lambda: Jurisdiction.objects.create(kind="county", name="Santa Clara County", slug="x-sc", state_code="CA", fips="06085")
-    )
-    assert rejected(
-        lambda: Jurisdiction.objects.create(
-            kind="county", name="Santa Clara County", slug="x-sc", state_code="CA", fips="6085", parent=california
-        )
-    )
-    county = Jurisdiction.objects.create(
-        kind="county", name="Santa Clara County", slug="x-sc", state_code="CA", fips="06085", parent=california
-    )
-    assert str(county) == "Santa Clara County, CA"
-    assert str(california) == "California"
+        lambda: Jurisdiction.objects.create(kind="city", name="Provo", slug="zz-city-provo", state_code="ZZ",
+                                            fips="98035", parent=state)
+    ), "cities carry no county FIPS code"
+    created = Jurisdiction.objects.create(**county, fips="98035", parent=state)
+    assert str(created) == "Salt Lake County, ZZ"
+    assert str(state) == "Deseret"
 
 
 def test_document_names_read_like_a_citation():
