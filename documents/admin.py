@@ -16,7 +16,15 @@ class PageInline(admin.TabularInline):
 class AppearanceInline(admin.TabularInline):
     model = models.Appearance
     fk_name = "document"
-    fields = ["source_file", "kind", "quoted_in", "first_page", "last_page", "bates_start", "bates_end"]
+    fields = [
+        "source_file",
+        "kind",
+        "quoted_in",
+        "first_page",
+        "last_page",
+        "bates_start",
+        "bates_end",
+    ]
     raw_id_fields = ["source_file", "quoted_in"]
     extra = 0
 
@@ -42,10 +50,27 @@ class JurisdictionAliasInline(admin.TabularInline):
 
 @admin.register(models.Batch)
 class BatchAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "agency", "released_on", "status", "file_count", "failed_file_count", "email_count"]
+    list_display = [
+        "name",
+        "title",
+        "agency",
+        "released_on",
+        "status",
+        "file_count",
+        "failed_file_count",
+        "email_count",
+    ]
     list_filter = ["status", "agency", "released_on"]
     search_fields = ["name", "title", "agency", "request_number", "notes"]
-    readonly_fields = ["file_count", "failed_file_count", "page_count", "ocr_page_count", "email_count", "created_at", "updated_at"]
+    readonly_fields = [
+        "file_count",
+        "failed_file_count",
+        "page_count",
+        "ocr_page_count",
+        "email_count",
+        "created_at",
+        "updated_at",
+    ]
     prepopulated_fields = {"name": ["title"]}
     date_hierarchy = "created_at"
 

@@ -124,7 +124,7 @@ def _states() -> Iterator[Place]:
 
 def _counties(known_codes: set[str]) -> Iterator[Place]:
     """Counties as ``us`` lists them (the Census 2020 set); addfips adds older and plainer spellings
-    ("Shannon County" for Oglala Lakota County, "Rincon" for "Rincón"), which 2009-2011 emails use."""
+    ("Shannon County" for Oglala Lakota County, "Rincon" for "Rincón") that 2009-2011 emails use."""
     other_spellings: dict[str, list[str]] = {}
     source = resources.files("addfips").joinpath("data", COUNTY_VINTAGE)
     with source.open(encoding="utf-8") as rows:
@@ -139,7 +139,9 @@ def _counties(known_codes: set[str]) -> Iterator[Place]:
             spellings = [name, *other_spellings.get(county.fips, ())]
             aliases = [alias for spelling in spellings for alias in county_aliases(spelling)]
             aliases += [Alias(text) for text in EXTRA_ALIASES.get(county.fips, ())]
-            aliases += [alias for spelling in spellings for alias in state_qualified(spelling, state.abbr)]
+            aliases += [
+                alias for spelling in spellings for alias in state_qualified(spelling, state.abbr)
+            ]
             yield Place(
                 kind="county",
                 name=name,

@@ -39,7 +39,10 @@ def load_gazetteer(places: Iterable[Place] | None = None) -> GazetteerReport:
     by_slug = {j.slug: j for j in Jurisdiction.objects.all()}
     created = updated = 0
     # States first: counties and cities need their parent's id.
-    for level in ([p for p in places if p.parent_slug is None], [p for p in places if p.parent_slug]):
+    for level in (
+        [p for p in places if p.parent_slug is None],
+        [p for p in places if p.parent_slug],
+    ):
         new, changed = [], []
         for place in level:
             values = _field_values(place, by_slug)
@@ -88,7 +91,7 @@ def _field_values(place: Place, by_slug: dict[str, Jurisdiction]) -> dict:
 
 
 def resolve(name: str) -> list[Jurisdiction]:
-    """The jurisdictions a name or alias may mean ("Santa Clara Co.", "Calif."), largest kind first."""
+    """What a name or alias may mean ("Santa Clara Co.", "Calif."): states, counties, cities."""
     key = normalize_place_name(name)
     order = {Jurisdiction.Kind.STATE: 0, Jurisdiction.Kind.COUNTY: 1, Jurisdiction.Kind.CITY: 2}
     matches = Jurisdiction.objects.filter(aliases__normalized=key).distinct()

@@ -48,7 +48,9 @@ class Batch(models.Model):
         IMPORTED = "imported", "Imported"
         IMPORTED_WITH_ERRORS = "partial", "Imported with failed files"
 
-    name = models.SlugField(max_length=100, unique=True, help_text="Short unique name, e.g. ice-2010-part1.")
+    name = models.SlugField(
+        max_length=100, unique=True, help_text="Short unique name, e.g. ice-2010-part1."
+    )
     title = models.CharField(max_length=300)
     agency = models.CharField(max_length=200, blank=True)
     request_number = models.CharField("request / case number", max_length=100, blank=True)
@@ -103,12 +105,17 @@ class SourceFile(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(help_text="Bytes.")
     detected_type = models.CharField(
-        max_length=8, choices=FileType.choices, default=FileType.UNKNOWN, help_text="Sniffed from content."
+        max_length=8,
+        choices=FileType.choices,
+        default=FileType.UNKNOWN,
+        help_text="Sniffed from content.",
     )
     page_count = models.PositiveIntegerField(null=True, blank=True)
     stored_file = models.FileField(upload_to="sources/%Y/%m/", blank=True, max_length=500)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    error = models.TextField(blank=True, help_text="Why the file failed, in words a person understands.")
+    error = models.TextField(
+        blank=True, help_text="Why the file failed, in words a person understands."
+    )
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="duplicates"
     )
@@ -122,7 +129,9 @@ class SourceFile(models.Model):
             models.UniqueConstraint(
                 fields=["sha256"], condition=~Q(status="duplicate"), name="sourcefile_sha256_unique"
             ),
-            models.UniqueConstraint(fields=["batch", "original_name"], name="sourcefile_name_in_batch"),
+            models.UniqueConstraint(
+                fields=["batch", "original_name"], name="sourcefile_name_in_batch"
+            ),
             models.CheckConstraint(
                 condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="sourcefile_sha256_hex"
             ),
@@ -158,17 +167,17 @@ class Page(models.Model):
             models.CheckConstraint(condition=Q(number__gte=1), name="page_number_positive"),
         ]
 
-    @property
-    def withheld_in_full(self) -> bool:
-        return bool(self.withheld_exemptions)
-
     def __str__(self) -> str:
         label = f"{self.source_file.original_name} p. {self.number}"
         return f"{label} ({self.bates})" if self.bates else label
 
+    @property
+    def withheld_in_full(self) -> bool:
+        return bool(self.withheld_exemptions)
+
 
 class Person(models.Model):
-    """One human or mailbox across the spellings a release prints. Redacted names are never People."""
+    """One human or mailbox across the spellings a release prints; never a redacted name."""
 
     name = models.CharField(max_length=300, help_text='Display name, e.g. "David Venturella".')
     email = models.CharField(max_length=320, blank=True)
@@ -179,8 +188,12 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name_plural = "people"
         constraints = [
-            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="person_email_unique"),
-            models.CheckConstraint(condition=~Q(name="") | ~Q(email=""), name="person_has_name_or_email"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="person_email_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(email=""), name="person_has_name_or_email"
+            ),
         ]
         indexes = [models.Index(Lower("name"), name="person_name_lower")]
 
@@ -191,11 +204,13 @@ class Person(models.Model):
 
 
 class PersonAlias(models.Model):
-    """A spelling of a person as printed, e.g. "Venturella, David" or "David Venturella/ICE/DHS@DHS"."""
+    """A spelling as printed: "Venturella, David", "David Venturella/ICE/DHS@DHS"."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=500)
-    normalized = models.CharField(max_length=500, unique=True, help_text="Lower-cased, spaces collapsed.")
+    normalized = models.CharField(
+        max_length=500, unique=True, help_text="Lower-cased, spaces collapsed."
+    )
 
     class Meta:
         ordering = ["alias"]
@@ -227,9 +242,12 @@ class Jurisdiction(models.Model):
     class Meta:
         ordering = ["state_code", "kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "state_code", "name"], name="jurisdiction_unique_name"),
+            models.UniqueConstraint(
+                fields=["kind", "state_code", "name"], name="jurisdiction_unique_name"
+            ),
             models.CheckConstraint(
-                condition=Q(kind="state", parent__isnull=True) | (~Q(kind="state") & Q(parent__isnull=False)),
+                condition=Q(kind="state", parent__isnull=True)
+                | (~Q(kind="state") & Q(parent__isnull=False)),
                 name="jurisdiction_parent_is_state",
             ),
             models.CheckConstraint(
@@ -259,7 +277,9 @@ class JurisdictionAlias(models.Model):
         ordering = ["alias"]
         verbose_name_plural = "jurisdiction aliases"
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "normalized"], name="jurisdiction_alias_unique")
+            models.UniqueConstraint(
+                fields=["jurisdiction", "normalized"], name="jurisdiction_alias_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -316,7 +336,10 @@ class Document(models.Model):
     sender_raw = models.CharField(max_length=500, blank=True, help_text="The From line as printed.")
     sender_redacted = models.BooleanField(default=False)
     recipients = models.ManyToManyField(
-        Person, through="Recipient", through_fields=("document", "person"), related_name="received_documents"
+        Person,
+        through="Recipient",
+        through_fields=("document", "person"),
+        related_name="received_documents",
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     date_raw = models.CharField(max_length=200, blank=True, help_text="The date as printed.")
@@ -331,7 +354,9 @@ class Document(models.Model):
     )
     exemptions = exemption_codes_field()
     jurisdictions = models.ManyToManyField(Jurisdiction, blank=True, related_name="documents")
-    attachments = models.JSONField(default=list, blank=True, help_text="[{name, content_type, size}]")
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="[{name, content_type, size}]"
+    )
     parse_warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -339,7 +364,9 @@ class Document(models.Model):
         ordering = ["sent_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["fingerprint"], condition=~Q(fingerprint=""), name="document_fingerprint_unique"
+                fields=["fingerprint"],
+                condition=~Q(fingerprint=""),
+                name="document_fingerprint_unique",
             ),
             models.CheckConstraint(
                 condition=~Q(sender_redacted=True, sender__isnull=False),
@@ -355,7 +382,11 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        sender = "(redacted)" if self.sender_redacted else (self.sender or self.sender_raw or "unknown sender")
+        sender = (
+            "(redacted)"
+            if self.sender_redacted
+            else (self.sender or self.sender_raw or "unknown sender")
+        )
         when = self.sent_at.date().isoformat() if self.sent_at else "undated"
         return f"{self.subject or '(no subject)'} — {sender}, {when}"
 
@@ -368,7 +399,9 @@ class Recipient(models.Model):
         CC = "cc", "Cc"
         BCC = "bcc", "Bcc"
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipient_entries")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="recipient_entries"
+    )
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="recipient_entries"
     )
@@ -384,7 +417,9 @@ class Recipient(models.Model):
                 condition=Q(redacted=True, person__isnull=True) | Q(redacted=False),
                 name="recipient_redacted_is_no_person",
             ),
-            models.UniqueConstraint(fields=["document", "field", "position"], name="recipient_position"),
+            models.UniqueConstraint(
+                fields=["document", "field", "position"], name="recipient_position"
+            ),
         ]
         indexes = [models.Index(fields=["person", "document"])]
 
@@ -401,7 +436,9 @@ class Appearance(models.Model):
         QUOTED = "quoted", "Quoted in a later email"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="appearances")
-    source_file = models.ForeignKey(SourceFile, on_delete=models.CASCADE, related_name="appearances")
+    source_file = models.ForeignKey(
+        SourceFile, on_delete=models.CASCADE, related_name="appearances"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STANDALONE)
     quoted_in = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.CASCADE, related_name="quoted_appearances"
@@ -428,6 +465,14 @@ class Appearance(models.Model):
         ]
         indexes = [models.Index(fields=["document", "source_file"])]
 
+    def __str__(self) -> str:
+        parts = [self.source_file.batch.name, self.source_file.original_name, self.pages_label]
+        if self.bates_label:
+            parts.append(f"Bates {self.bates_label}")
+        if self.kind == self.Kind.QUOTED:
+            parts.append("quoted")
+        return ", ".join(part for part in parts if part)
+
     @property
     def pages_label(self) -> str:
         if self.first_page is None:
@@ -441,14 +486,6 @@ class Appearance(models.Model):
         if self.bates_start and self.bates_end and self.bates_end != self.bates_start:
             return f"{self.bates_start}-{self.bates_end}"
         return self.bates_start
-
-    def __str__(self) -> str:
-        parts = [self.source_file.batch.name, self.source_file.original_name, self.pages_label]
-        if self.bates_label:
-            parts.append(f"Bates {self.bates_label}")
-        if self.kind == self.Kind.QUOTED:
-            parts.append("quoted")
-        return ", ".join(part for part in parts if part)
 
 
 class Annotation(models.Model):
@@ -466,12 +503,16 @@ class Annotation(models.Model):
     document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
     body = models.TextField()
     quote = models.TextField(blank=True, help_text="The exact passage annotated.")
     quote_prefix = models.CharField(max_length=100, blank=True)
     quote_suffix = models.CharField(max_length=100, blank=True)
-    visibility = models.CharField(max_length=7, choices=Visibility.choices, default=Visibility.PRIVATE)
+    visibility = models.CharField(
+        max_length=7, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -479,16 +520,17 @@ class Annotation(models.Model):
         ordering = ["thread", "created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(quote="") | Q(document__isnull=False), name="annotation_quote_needs_email"
+                condition=Q(quote="") | Q(document__isnull=False),
+                name="annotation_quote_needs_email",
             ),
             models.CheckConstraint(condition=~Q(body=""), name="annotation_has_body"),
         ]
         indexes = [models.Index(fields=["thread", "visibility"])]
 
-    def clean(self) -> None:
-        if self.document_id and self.thread_id and self.document.thread_id != self.thread_id:
-            raise ValidationError({"document": "The annotated email belongs to another thread."})
-
     def __str__(self) -> str:
         first_line = self.body.strip().splitlines()[0] if self.body.strip() else ""
         return f"{self.author} on “{self.thread.subject or '(no subject)'}”: {first_line[:60]}"
+
+    def clean(self) -> None:
+        if self.document_id and self.thread_id and self.document.thread_id != self.thread_id:
+            raise ValidationError({"document": "The annotated email belongs to another thread."})

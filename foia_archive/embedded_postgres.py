@@ -12,6 +12,7 @@ PostgreSQL refuses to run as root. When started by root, pgserver creates a syst
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,6 @@ def _create_database(socket_dir: Path, database: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if exists:
             return
-        try:
+        # Another process may create it between our check and our CREATE.
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-        except psycopg.errors.DuplicateDatabase:
-            pass  # another process created it between our check and our CREATE

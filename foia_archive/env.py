@@ -17,7 +17,7 @@ SECRET_KEY_BYTES = 50
 
 
 def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
-    """``1/true/yes/on`` or ``0/false/no/off`` (any case); anything else is a configuration error."""
+    """``1/true/yes/on`` or ``0/false/no/off`` in any case; anything else is an error."""
     if value is None:
         return default
     lowered = value.strip().lower()

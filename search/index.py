@@ -33,7 +33,9 @@ def index_status() -> IndexStatus:
     path = str(settings.WHOOSH_PATH)
     try:
         if not whoosh_index.exists_in(path):
-            return IndexStatus(False, 0, f"no search index at {path}; run `manage.py init_search_index`")
+            return IndexStatus(
+                False, 0, f"no search index at {path}; run `manage.py init_search_index`"
+            )
         # No mmap: each open would otherwise map every segment into the web worker's memory.
         storage = FileStorage(path, supports_mmap=False)
         with storage.open_index().searcher() as searcher:

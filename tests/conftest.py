@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway search index, Debian's Chromium for Playwright, the shared corpus."""
+"""Shared fixtures: a throwaway search index, Debian's Chromium, the gazetteer, the corpus."""
 
 import os
 from pathlib import Path

@@ -13,7 +13,11 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 
 def make_batch(**fields) -> Batch:
     n = next(_serial)
-    values = {"name": f"ice-foia-{n}", "title": f"ICE Secure Communities release {n}", "agency": "ICE"}
+    values = {
+        "name": f"ice-foia-{n}",
+        "title": f"ICE Secure Communities release {n}",
+        "agency": "ICE",
+    }
     return Batch.objects.create(**(values | fields))
 
 
@@ -31,7 +35,10 @@ def make_file(batch=None, **fields) -> SourceFile:
 
 
 def make_thread(**fields) -> Thread:
-    values = {"subject": "RE: Santa Clara County opt out", "normalized_subject": "santa clara county opt out"}
+    values = {
+        "subject": "RE: Santa Clara County opt out",
+        "normalized_subject": "santa clara county opt out",
+    }
     return Thread.objects.create(**(values | fields))
 
 
@@ -53,6 +60,12 @@ def make_page(source_file, number=1, **fields) -> Page:
 
 
 def make_appearance(document, source_file, **fields) -> Appearance:
-    values = {"first_page": 3, "last_page": 4, "bates_start": "ICE2010FOIA2674.0003437",
-              "bates_end": "ICE2010FOIA2674.0003438"}
-    return Appearance.objects.create(document=document, source_file=source_file, **(values | fields))
+    values = {
+        "first_page": 3,
+        "last_page": 4,
+        "bates_start": "ICE2010FOIA2674.0003437",
+        "bates_end": "ICE2010FOIA2674.0003438",
+    }
+    return Appearance.objects.create(
+        document=document, source_file=source_file, **(values | fields)
+    )

@@ -10,7 +10,9 @@ from tests.factories import make_batch, make_document
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_home_page_shows_counts_navigation_and_a_working_search_box(live_server, page: Page, tmp_path):
+def test_home_page_shows_counts_navigation_and_a_working_search_box(
+    live_server, page: Page, tmp_path
+):
     make_batch(title="ICE Secure Communities release, part 1", agency="ICE")
     make_document()
     page.goto(live_server.url)
@@ -24,14 +26,19 @@ def test_home_page_shows_counts_navigation_and_a_working_search_box(live_server,
     expect(page.get_by_text("ICE Secure Communities release, part 1")).to_be_visible()
     expect(page.get_by_role("contentinfo")).to_contain_text("Freedom of Information Act")
     # The stylesheet is served and applied: the header is dark, the counts sit in a grid.
-    assert page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(29, 36, 51)"
+    assert (
+        page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
+        == "rgb(29, 36, 51)"
+    )
     assert page.locator(".counts").evaluate("e => getComputedStyle(e).display") == "grid"
     page.screenshot(path=tmp_path / "home.png", full_page=True)
 
     page.set_viewport_size({"width": 375, "height": 800})
     search = page.get_by_role("searchbox", name="Search the released emails")
     expect(search).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "no sideways scrolling on a phone"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, (
+        "no sideways scrolling on a phone"
+    )
 
     search.fill('"opt out"')
     search.press("Enter")

@@ -1,4 +1,4 @@
-"""The gazetteer: every state, county and large city, aliases that resolve, loads that repeat safely."""
+"""The gazetteer: every state, county and large city; aliases that resolve; safe reloads."""
 
 import pytest
 
@@ -50,7 +50,10 @@ def test_cities_of_fifty_thousand_or_more(gazetteer):
 
 def test_matching_keys_ignore_case_punctuation_accents_and_a_leading_the():
     assert normalize_place_name("L.A. County") == "la county"
-    assert normalize_place_name("the City and County of San Francisco") == "city and county of san francisco"
+    assert (
+        normalize_place_name("the City and County of San Francisco")
+        == "city and county of san francisco"
+    )
     assert normalize_place_name("Mayagüez") == "mayaguez"
     assert normalize_place_name("Arlington, Va.") == "arlington va"
 
@@ -87,13 +90,18 @@ def test_an_ambiguous_name_resolves_to_every_place_it_may_mean(loaded):
 
 def test_abbreviations_are_marked_as_needing_context(loaded):
     assert JurisdictionAlias.objects.get(jurisdiction__fips="06", normalized="ca").is_abbreviation
-    assert not JurisdictionAlias.objects.get(jurisdiction__fips="06", normalized="california").is_abbreviation
+    assert not JurisdictionAlias.objects.get(
+        jurisdiction__fips="06", normalized="california"
+    ).is_abbreviation
 
 
 def test_counties_and_cities_hang_under_their_state(loaded):
     county = Jurisdiction.objects.get(fips="06085")
     assert county.parent.name == "California"
-    assert Jurisdiction.objects.get(kind="city", state_code="CA", name="San Jose").parent == county.parent
+    assert (
+        Jurisdiction.objects.get(kind="city", state_code="CA", name="San Jose").parent
+        == county.parent
+    )
 
 
 def test_a_first_load_creates_every_place(db, gazetteer):

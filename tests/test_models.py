@@ -56,7 +56,9 @@ def test_the_same_content_is_imported_once_and_copies_are_recorded_as_duplicates
 def test_a_failed_or_encrypted_file_always_carries_its_reason():
     assert rejected(lambda: make_file(status=SourceFile.Status.FAILED, error=""))
     assert rejected(lambda: make_file(status=SourceFile.Status.ENCRYPTED))
-    failed = make_file(status=SourceFile.Status.FAILED, error="The PDF's cross-reference table is broken.")
+    failed = make_file(
+        status=SourceFile.Status.FAILED, error="The PDF's cross-reference table is broken."
+    )
     assert "failed" in str(failed)
 
 
@@ -95,7 +97,9 @@ def test_quoted_appearances_name_the_quoting_email_and_page_ranges_run_forward()
     quoted = make_appearance(original, source, kind=Appearance.Kind.QUOTED, quoted_in=reply)
     assert quoted.pages_label == "pp. 3-4"
     assert quoted.bates_label == "ICE2010FOIA2674.0003437-ICE2010FOIA2674.0003438"
-    assert str(quoted).endswith("pp. 3-4, Bates ICE2010FOIA2674.0003437-ICE2010FOIA2674.0003438, quoted")
+    assert str(quoted).endswith(
+        "pp. 3-4, Bates ICE2010FOIA2674.0003437-ICE2010FOIA2674.0003438, quoted"
+    )
 
 
 def test_one_email_has_one_document_per_fingerprint():
@@ -115,17 +119,25 @@ def test_a_redacted_sender_or_recipient_is_never_a_person():
             document=redacted, person=person, field="to", raw="(b)(6)", redacted=True
         )
     )
-    entry = Recipient.objects.create(document=redacted, field="cc", raw="(b)(6), (b)(7)(C)", redacted=True)
+    entry = Recipient.objects.create(
+        document=redacted, field="cc", raw="(b)(6), (b)(7)(C)", redacted=True
+    )
     assert str(entry) == "Cc: (redacted)"
 
 
 def test_people_are_unique_by_email_whatever_its_case_and_aliases_by_spelling():
     person = Person.objects.create(name="David Venturella", email="David.Venturella@ice.dhs.gov")
-    assert rejected(lambda: Person.objects.create(name="D. Venturella", email="david.venturella@ICE.DHS.GOV"))
-    assert rejected(lambda: Person.objects.create(name="", email=""))
-    PersonAlias.objects.create(person=person, alias="Venturella, David", normalized="venturella, david")
     assert rejected(
-        lambda: PersonAlias.objects.create(person=person, alias="VENTURELLA, DAVID", normalized="venturella, david")
+        lambda: Person.objects.create(name="D. Venturella", email="david.venturella@ICE.DHS.GOV")
+    )
+    assert rejected(lambda: Person.objects.create(name="", email=""))
+    PersonAlias.objects.create(
+        person=person, alias="Venturella, David", normalized="venturella, david"
+    )
+    assert rejected(
+        lambda: PersonAlias.objects.create(
+            person=person, alias="VENTURELLA, DAVID", normalized="venturella, david"
+        )
     )
     assert str(person) == "David Venturella <David.Venturella@ice.dhs.gov>"
 
@@ -141,7 +153,9 @@ def test_thread_dates_run_forward():
 def test_threads_carry_tags():
     thread = make_thread()
     thread.tags.add("opt-out", "Santa Clara")
-    assert sorted(Thread.objects.filter(tags__name__in=["opt-out"]).values_list("id", flat=True)) == [thread.id]
+    assert sorted(
+        Thread.objects.filter(tags__name__in=["opt-out"]).values_list("id", flat=True)
+    ) == [thread.id]
     assert sorted(tag.name for tag in thread.tags.all()) == ["Santa Clara", "opt-out"]
 
 
@@ -150,7 +164,9 @@ def test_a_quoted_annotation_is_anchored_to_one_email_of_its_thread():
     document = make_document()
     other_thread = make_thread(subject="Unrelated")
     assert rejected(
-        lambda: Annotation.objects.create(thread=document.thread, author=user, body="Note", quote="opt out")
+        lambda: Annotation.objects.create(
+            thread=document.thread, author=user, body="Note", quote="opt out"
+        )
     )
     assert rejected(lambda: Annotation.objects.create(thread=document.thread, author=user, body=""))
     stray = Annotation(thread=other_thread, document=document, author=user, body="Wrong thread")
@@ -166,18 +182,34 @@ def test_a_quoted_annotation_is_anchored_to_one_email_of_its_thread():
         quote_suffix=" before Friday.",
         visibility=Annotation.Visibility.SHARED,
     )
-    assert str(note) == "advocate on “RE: Santa Clara County opt out”: ICE concedes the county cannot opt out."
+    assert (
+        str(note)
+        == "advocate on “RE: Santa Clara County opt out”: ICE concedes the county cannot opt out."
+    )
 
 
 def test_jurisdictions_below_state_level_have_a_state_parent_and_a_well_formed_fips():
     # A made-up state, so the test does not clash with the gazetteer already loaded.
-    state = Jurisdiction.objects.create(kind="state", name="Deseret", slug="zz", state_code="ZZ", fips="98")
-    county = {"kind": "county", "name": "Salt Lake County", "slug": "zz-county-salt-lake", "state_code": "ZZ"}
+    state = Jurisdiction.objects.create(
+        kind="state", name="Deseret", slug="zz", state_code="ZZ", fips="98"
+    )
+    county = {
+        "kind": "county",
+        "name": "Salt Lake County",
+        "slug": "zz-county-salt-lake",
+        "state_code": "ZZ",
+    }
     assert rejected(lambda: Jurisdiction.objects.create(**county, fips="98035"))  # no parent
     assert rejected(lambda: Jurisdiction.objects.create(**county, fips="9835", parent=state))
     assert rejected(
-        lambda: Jurisdiction.objects.create(kind="city", name="Provo", slug="zz-city-provo", state_code="ZZ",
-                                            fips="98035", parent=state)
+        lambda: Jurisdiction.objects.create(
+            kind="city",
+            name="Provo",
+            slug="zz-city-provo",
+            state_code="ZZ",
+            fips="98035",
+            parent=state,
+        )
     ), "cities carry no county FIPS code"
     created = Jurisdiction.objects.create(**county, fips="98035", parent=state)
     assert str(created) == "Salt Lake County, ZZ"
@@ -187,4 +219,7 @@ def test_jurisdictions_below_state_level_have_a_state_parent_and_a_well_formed_f
 def test_document_names_read_like_a_citation():
     document = make_document()
     assert str(document) == "RE: Santa Clara County opt out — Venturella, David, 2010-05-17"
-    assert str(make_page(make_file(original_name="ICE-part1.pdf"), 7)) == "ICE-part1.pdf p. 7 (ICE2010FOIA2674.0000007)"
+    assert (
+        str(make_page(make_file(original_name="ICE-part1.pdf"), 7))
+        == "ICE-part1.pdf p. 7 (ICE2010FOIA2674.0000007)"
+    )

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_page_shows_the_archive_counts(client):
-    batch = make_batch(title="ICE Secure Communities, part 1", agency="U.S. Immigration and Customs Enforcement")
+    batch = make_batch(
+        title="ICE Secure Communities, part 1", agency="U.S. Immigration and Customs Enforcement"
+    )
     source = make_file(batch=batch)
     for number in (1, 2, 3):
         make_page(source, number, needs_ocr=number == 3)
@@ -61,7 +63,9 @@ def test_search_box_finds_an_indexed_email(client, search_index_dir):
     from haystack import connections
 
     ensure_index()
-    document = make_document(subject="Opt-out request from Santa Clara County", body="Secure Communities deployment")
+    document = make_document(
+        subject="Opt-out request from Santa Clara County", body="Secure Communities deployment"
+    )
     connections["default"].get_backend().update(
         connections["default"].get_unified_index().get_index(type(document)), [document]
     )

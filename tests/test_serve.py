@@ -1,4 +1,4 @@
-"""`make run`'s command: prepares a fresh database, serves the site with a worker, stops on Ctrl-C."""
+"""`make run`'s command: prepares a fresh database, serves with a worker, stops on Ctrl-C."""
 
 import os
 import signal
@@ -23,8 +23,14 @@ STARTUP_LIMIT_SECONDS = 90
 def fresh_database_url():
     """A new, empty database on the test server, dropped afterwards."""
     config = settings.DATABASES["default"]
-    connect = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"],
-               "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+    connect = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
     name = f"serve_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(**connect) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -32,7 +38,9 @@ def fresh_database_url():
     port = f":{config['PORT']}" if config["PORT"] else ""
     yield f"postgres://{config['USER']}@{host}{port}/{name}"
     with psycopg.connect(**connect) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def free_port() -> int:
@@ -53,7 +61,9 @@ def wait_for(url: str, limit: float) -> tuple[int, str]:
             time.sleep(0.5)
 
 
-def test_serve_prepares_a_fresh_database_serves_pages_and_stops_cleanly(fresh_database_url, tmp_path):
+def test_serve_prepares_a_fresh_database_serves_pages_and_stops_cleanly(
+    fresh_database_url, tmp_path
+):
     port = free_port()
     env = os.environ | {
         "DATABASE_URL": fresh_database_url,
@@ -62,7 +72,11 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_cleanly(fresh_da
     }
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     try:
@@ -71,8 +85,11 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_cleanly(fresh_da
         assert '"ok": true' in health
         _, home = wait_for(f"http://127.0.0.1:{port}/", 10)
         assert "FOIA Email Archive" in home
-        workers = subprocess.run(["pgrep", "-f", "manage.py db_worker", "-s", str(server.pid)],
-                                 capture_output=True, text=True)
+        workers = subprocess.run(
+            ["pgrep", "-f", "manage.py db_worker", "-s", str(server.pid)],
+            capture_output=True,
+            text=True,
+        )
         assert workers.stdout.strip(), "the background task worker is running"
     finally:
         os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends

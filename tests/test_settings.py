@@ -22,7 +22,8 @@ def settings_in_subprocess(unset=(), **variables: str) -> subprocess.CompletedPr
         "db = settings.DATABASES['default']; "
         "print(json.dumps({'host': db['HOST'], 'name': db['NAME'], 'debug': settings.DEBUG, "
         "'hosts': settings.ALLOWED_HOSTS, 'tz': settings.TIME_ZONE, "
-        "'media': str(settings.MEDIA_ROOT), 'whoosh': settings.HAYSTACK_CONNECTIONS['default']['PATH'], "
+        "'media': str(settings.MEDIA_ROOT), "
+        "'whoosh': settings.HAYSTACK_CONNECTIONS['default']['PATH'], "
         "'secret': settings.SECRET_KEY}))"
     )
     environment = os.environ | {"DJANGO_SETTINGS_MODULE": "foia_archive.settings"} | variables
@@ -97,7 +98,9 @@ def test_only_postgresql_is_accepted():
         env.parse_database_url("sqlite:///archive.db")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("On", True), ("no", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("On", True), ("no", False), ("", False)]
+)
 def test_booleans(raw, expected):
     assert env.parse_bool("DEBUG", raw) is expected
 

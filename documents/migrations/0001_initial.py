@@ -5,388 +5,1056 @@ import django.contrib.postgres.indexes
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import documents.models
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
+import documents.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Batch',
+            name="Batch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(help_text='Short unique name, e.g. ice-2010-part1.', max_length=100, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('agency', models.CharField(blank=True, max_length=200)),
-                ('request_number', models.CharField(blank=True, max_length=100, verbose_name='request / case number')),
-                ('released_on', models.DateField(blank=True, null=True)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('timezone', models.CharField(default='America/Los_Angeles', help_text='IANA zone for dates printed without one.', max_length=64, validators=[documents.models.validate_time_zone])),
-                ('notes', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to import'), ('importing', 'Importing'), ('imported', 'Imported'), ('partial', 'Imported with failed files')], default='pending', max_length=12)),
-                ('file_count', models.PositiveIntegerField(default=0)),
-                ('failed_file_count', models.PositiveIntegerField(default=0)),
-                ('page_count', models.PositiveIntegerField(default=0)),
-                ('ocr_page_count', models.PositiveIntegerField(default=0, verbose_name='pages needing OCR')),
-                ('email_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.SlugField(
+                        help_text="Short unique name, e.g. ice-2010-part1.",
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("agency", models.CharField(blank=True, max_length=200)),
+                (
+                    "request_number",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="request / case number"
+                    ),
+                ),
+                ("released_on", models.DateField(blank=True, null=True)),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="America/Los_Angeles",
+                        help_text="IANA zone for dates printed without one.",
+                        max_length=64,
+                        validators=[documents.models.validate_time_zone],
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to import"),
+                            ("importing", "Importing"),
+                            ("imported", "Imported"),
+                            ("partial", "Imported with failed files"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("file_count", models.PositiveIntegerField(default=0)),
+                ("failed_file_count", models.PositiveIntegerField(default=0)),
+                ("page_count", models.PositiveIntegerField(default=0)),
+                (
+                    "ocr_page_count",
+                    models.PositiveIntegerField(default=0, verbose_name="pages needing OCR"),
+                ),
+                ("email_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'batches',
-                'ordering': ['-released_on', 'name'],
+                "verbose_name_plural": "batches",
+                "ordering": ["-released_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('state', 'State or territory'), ('county', 'County'), ('city', 'City')], max_length=6)),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=250, unique=True)),
-                ('state_code', models.CharField(max_length=2, verbose_name='USPS state code')),
-                ('fips', models.CharField(blank=True, max_length=5, null=True, unique=True, verbose_name='FIPS code')),
-                ('geonames_id', models.PositiveIntegerField(blank=True, null=True, unique=True)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='documents.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "State or territory"),
+                            ("county", "County"),
+                            ("city", "City"),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=250, unique=True)),
+                ("state_code", models.CharField(max_length=2, verbose_name="USPS state code")),
+                (
+                    "fips",
+                    models.CharField(
+                        blank=True, max_length=5, null=True, unique=True, verbose_name="FIPS code"
+                    ),
+                ),
+                ("geonames_id", models.PositiveIntegerField(blank=True, null=True, unique=True)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="documents.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['state_code', 'kind', 'name'],
+                "ordering": ["state_code", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='JurisdictionAlias',
+            name="JurisdictionAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=250)),
-                ('normalized', models.CharField(db_index=True, max_length=250)),
-                ('is_abbreviation', models.BooleanField(default=False, help_text='Short forms like "CA" or "Va." that need context to be trusted.')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='documents.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=250)),
+                ("normalized", models.CharField(db_index=True, max_length=250)),
+                (
+                    "is_abbreviation",
+                    models.BooleanField(
+                        default=False,
+                        help_text='Short forms like "CA" or "Va." that need context to be trusted.',
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="documents.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'jurisdiction aliases',
-                'ordering': ['alias'],
+                "verbose_name_plural": "jurisdiction aliases",
+                "ordering": ["alias"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Display name, e.g. "David Venturella".', max_length=300)),
-                ('email', models.CharField(blank=True, max_length=320)),
-                ('organization', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text='Display name, e.g. "David Venturella".', max_length=300
+                    ),
+                ),
+                ("email", models.CharField(blank=True, max_length=320)),
+                ("organization", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
-                'indexes': [models.Index(django.db.models.functions.text.Lower('name'), name='person_name_lower')],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='person_email_unique'), models.CheckConstraint(condition=models.Q(models.Q(('name', ''), _negated=True), models.Q(('email', ''), _negated=True), _connector='OR'), name='person_has_name_or_email')],
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(
+                        django.db.models.functions.text.Lower("name"), name="person_name_lower"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        condition=models.Q(("email", ""), _negated=True),
+                        name="person_email_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("name", ""), _negated=True),
+                            models.Q(("email", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="person_has_name_or_email",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender_raw', models.CharField(blank=True, help_text='The From line as printed.', max_length=500)),
-                ('sender_redacted', models.BooleanField(default=False)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('date_raw', models.CharField(blank=True, help_text='The date as printed.', max_length=200)),
-                ('subject', models.TextField(blank=True)),
-                ('normalized_subject', models.CharField(blank=True, max_length=500)),
-                ('body', models.TextField(blank=True)),
-                ('message_id', models.CharField(blank=True, db_index=True, max_length=998)),
-                ('in_reply_to', models.CharField(blank=True, max_length=998)),
-                ('references', models.TextField(blank=True)),
-                ('fingerprint', models.CharField(blank=True, help_text='Dedupe key: sender, minute, subject, start of body.', max_length=64)),
-                ('exemptions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('(b)(1)', '(b)(1) Classified national defense or foreign policy information'), ('(b)(2)', '(b)(2) Internal personnel rules and practices'), ('(b)(3)', '(b)(3) Information exempted by another statute'), ('(b)(4)', '(b)(4) Trade secrets and confidential commercial information'), ('(b)(5)', '(b)(5) Privileged inter- or intra-agency communications (deliberative process)'), ('(b)(6)', '(b)(6) Personal privacy'), ('(b)(7)', '(b)(7) Law enforcement records (no subpart printed)'), ('(b)(7)(A)', '(b)(7)(A) Law enforcement: could interfere with enforcement proceedings'), ('(b)(7)(B)', '(b)(7)(B) Law enforcement: would deprive a person of a fair trial'), ('(b)(7)(C)', '(b)(7)(C) Law enforcement: personal privacy'), ('(b)(7)(D)', '(b)(7)(D) Law enforcement: confidential sources'), ('(b)(7)(E)', '(b)(7)(E) Law enforcement: techniques, procedures and guidelines'), ('(b)(7)(F)', '(b)(7)(F) Law enforcement: could endanger life or physical safety'), ('(b)(8)', '(b)(8) Financial institution supervision'), ('(b)(9)', '(b)(9) Geological and geophysical information on wells')], max_length=12), blank=True, default=list, help_text='Canonical FOIA exemption codes, e.g. (b)(6), (b)(7)(C).', size=None)),
-                ('attachments', models.JSONField(blank=True, default=list, help_text='[{name, content_type, size}]')),
-                ('parse_warnings', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replies', to='documents.document')),
-                ('jurisdictions', models.ManyToManyField(blank=True, related_name='documents', to='documents.jurisdiction')),
-                ('sender', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sent_documents', to='documents.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sender_raw",
+                    models.CharField(
+                        blank=True, help_text="The From line as printed.", max_length=500
+                    ),
+                ),
+                ("sender_redacted", models.BooleanField(default=False)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "date_raw",
+                    models.CharField(blank=True, help_text="The date as printed.", max_length=200),
+                ),
+                ("subject", models.TextField(blank=True)),
+                ("normalized_subject", models.CharField(blank=True, max_length=500)),
+                ("body", models.TextField(blank=True)),
+                ("message_id", models.CharField(blank=True, db_index=True, max_length=998)),
+                ("in_reply_to", models.CharField(blank=True, max_length=998)),
+                ("references", models.TextField(blank=True)),
+                (
+                    "fingerprint",
+                    models.CharField(
+                        blank=True,
+                        help_text="Dedupe key: sender, minute, subject, start of body.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "exemptions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                (
+                                    "(b)(1)",
+                                    "(b)(1) Classified national defense or foreign policy information",
+                                ),
+                                ("(b)(2)", "(b)(2) Internal personnel rules and practices"),
+                                ("(b)(3)", "(b)(3) Information exempted by another statute"),
+                                (
+                                    "(b)(4)",
+                                    "(b)(4) Trade secrets and confidential commercial information",
+                                ),
+                                (
+                                    "(b)(5)",
+                                    "(b)(5) Privileged inter- or intra-agency communications (deliberative process)",
+                                ),
+                                ("(b)(6)", "(b)(6) Personal privacy"),
+                                ("(b)(7)", "(b)(7) Law enforcement records (no subpart printed)"),
+                                (
+                                    "(b)(7)(A)",
+                                    "(b)(7)(A) Law enforcement: could interfere with enforcement proceedings",
+                                ),
+                                (
+                                    "(b)(7)(B)",
+                                    "(b)(7)(B) Law enforcement: would deprive a person of a fair trial",
+                                ),
+                                ("(b)(7)(C)", "(b)(7)(C) Law enforcement: personal privacy"),
+                                ("(b)(7)(D)", "(b)(7)(D) Law enforcement: confidential sources"),
+                                (
+                                    "(b)(7)(E)",
+                                    "(b)(7)(E) Law enforcement: techniques, procedures and guidelines",
+                                ),
+                                (
+                                    "(b)(7)(F)",
+                                    "(b)(7)(F) Law enforcement: could endanger life or physical safety",
+                                ),
+                                ("(b)(8)", "(b)(8) Financial institution supervision"),
+                                (
+                                    "(b)(9)",
+                                    "(b)(9) Geological and geophysical information on wells",
+                                ),
+                            ],
+                            max_length=12,
+                        ),
+                        blank=True,
+                        default=list,
+                        help_text="Canonical FOIA exemption codes, e.g. (b)(6), (b)(7)(C).",
+                        size=None,
+                    ),
+                ),
+                (
+                    "attachments",
+                    models.JSONField(
+                        blank=True, default=list, help_text="[{name, content_type, size}]"
+                    ),
+                ),
+                ("parse_warnings", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="replies",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "jurisdictions",
+                    models.ManyToManyField(
+                        blank=True, related_name="documents", to="documents.jurisdiction"
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sent_documents",
+                        to="documents.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sent_at', 'id'],
+                "ordering": ["sent_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonAlias',
+            name="PersonAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=500)),
-                ('normalized', models.CharField(help_text='Lower-cased, spaces collapsed.', max_length=500, unique=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='documents.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=500)),
+                (
+                    "normalized",
+                    models.CharField(
+                        help_text="Lower-cased, spaces collapsed.", max_length=500, unique=True
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="documents.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'person aliases',
-                'ordering': ['alias'],
+                "verbose_name_plural": "person aliases",
+                "ordering": ["alias"],
             },
         ),
         migrations.CreateModel(
-            name='Recipient',
+            name="Recipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('to', 'To'), ('cc', 'Cc'), ('bcc', 'Bcc')], max_length=3)),
-                ('raw', models.CharField(help_text='As printed.', max_length=500)),
-                ('redacted', models.BooleanField(default=False)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipient_entries', to='documents.document')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recipient_entries', to='documents.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[("to", "To"), ("cc", "Cc"), ("bcc", "Bcc")], max_length=3
+                    ),
+                ),
+                ("raw", models.CharField(help_text="As printed.", max_length=500)),
+                ("redacted", models.BooleanField(default=False)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recipient_entries",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recipient_entries",
+                        to="documents.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document', 'field', 'position'],
+                "ordering": ["document", "field", "position"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='recipients',
-            field=models.ManyToManyField(related_name='received_documents', through='documents.Recipient', through_fields=('document', 'person'), to='documents.person'),
+            model_name="document",
+            name="recipients",
+            field=models.ManyToManyField(
+                related_name="received_documents",
+                through="documents.Recipient",
+                through_fields=("document", "person"),
+                to="documents.person",
+            ),
         ),
         migrations.CreateModel(
-            name='SourceFile',
+            name="SourceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original_name', models.CharField(help_text='Path within the release.', max_length=500)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveBigIntegerField(help_text='Bytes.')),
-                ('detected_type', models.CharField(choices=[('pdf', 'PDF'), ('eml', 'RFC-822 email'), ('mbox', 'mbox mailbox'), ('unknown', 'Unknown')], default='unknown', help_text='Sniffed from content.', max_length=8)),
-                ('page_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('stored_file', models.FileField(blank=True, max_length=500, upload_to='sources/%Y/%m/')),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('imported', 'Imported'), ('failed', 'Failed'), ('encrypted', 'Encrypted'), ('needs_ocr', 'Needs OCR'), ('duplicate', 'Duplicate of another file')], default='pending', max_length=10)),
-                ('error', models.TextField(blank=True, help_text='Why the file failed, in words a person understands.')),
-                ('imported_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='documents.batch')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='duplicates', to='documents.sourcefile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "original_name",
+                    models.CharField(help_text="Path within the release.", max_length=500),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveBigIntegerField(help_text="Bytes.")),
+                (
+                    "detected_type",
+                    models.CharField(
+                        choices=[
+                            ("pdf", "PDF"),
+                            ("eml", "RFC-822 email"),
+                            ("mbox", "mbox mailbox"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        help_text="Sniffed from content.",
+                        max_length=8,
+                    ),
+                ),
+                ("page_count", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "stored_file",
+                    models.FileField(blank=True, max_length=500, upload_to="sources/%Y/%m/"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("imported", "Imported"),
+                            ("failed", "Failed"),
+                            ("encrypted", "Encrypted"),
+                            ("needs_ocr", "Needs OCR"),
+                            ("duplicate", "Duplicate of another file"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "error",
+                    models.TextField(
+                        blank=True, help_text="Why the file failed, in words a person understands."
+                    ),
+                ),
+                ("imported_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="documents.batch",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duplicates",
+                        to="documents.sourcefile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['batch', 'original_name'],
+                "ordering": ["batch", "original_name"],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('text', models.TextField(blank=True)),
-                ('bates', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='Bates number')),
-                ('needs_ocr', models.BooleanField(default=False, help_text='No text layer.')),
-                ('withheld_exemptions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('(b)(1)', '(b)(1) Classified national defense or foreign policy information'), ('(b)(2)', '(b)(2) Internal personnel rules and practices'), ('(b)(3)', '(b)(3) Information exempted by another statute'), ('(b)(4)', '(b)(4) Trade secrets and confidential commercial information'), ('(b)(5)', '(b)(5) Privileged inter- or intra-agency communications (deliberative process)'), ('(b)(6)', '(b)(6) Personal privacy'), ('(b)(7)', '(b)(7) Law enforcement records (no subpart printed)'), ('(b)(7)(A)', '(b)(7)(A) Law enforcement: could interfere with enforcement proceedings'), ('(b)(7)(B)', '(b)(7)(B) Law enforcement: would deprive a person of a fair trial'), ('(b)(7)(C)', '(b)(7)(C) Law enforcement: personal privacy'), ('(b)(7)(D)', '(b)(7)(D) Law enforcement: confidential sources'), ('(b)(7)(E)', '(b)(7)(E) Law enforcement: techniques, procedures and guidelines'), ('(b)(7)(F)', '(b)(7)(F) Law enforcement: could endanger life or physical safety'), ('(b)(8)', '(b)(8) Financial institution supervision'), ('(b)(9)', '(b)(9) Geological and geophysical information on wells')], max_length=12), blank=True, default=list, help_text='Canonical FOIA exemption codes, e.g. (b)(6), (b)(7)(C).', size=None)),
-                ('source_file', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='documents.sourcefile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "bates",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=100, verbose_name="Bates number"
+                    ),
+                ),
+                ("needs_ocr", models.BooleanField(default=False, help_text="No text layer.")),
+                (
+                    "withheld_exemptions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                (
+                                    "(b)(1)",
+                                    "(b)(1) Classified national defense or foreign policy information",
+                                ),
+                                ("(b)(2)", "(b)(2) Internal personnel rules and practices"),
+                                ("(b)(3)", "(b)(3) Information exempted by another statute"),
+                                (
+                                    "(b)(4)",
+                                    "(b)(4) Trade secrets and confidential commercial information",
+                                ),
+                                (
+                                    "(b)(5)",
+                                    "(b)(5) Privileged inter- or intra-agency communications (deliberative process)",
+                                ),
+                                ("(b)(6)", "(b)(6) Personal privacy"),
+                                ("(b)(7)", "(b)(7) Law enforcement records (no subpart printed)"),
+                                (
+                                    "(b)(7)(A)",
+                                    "(b)(7)(A) Law enforcement: could interfere with enforcement proceedings",
+                                ),
+                                (
+                                    "(b)(7)(B)",
+                                    "(b)(7)(B) Law enforcement: would deprive a person of a fair trial",
+                                ),
+                                ("(b)(7)(C)", "(b)(7)(C) Law enforcement: personal privacy"),
+                                ("(b)(7)(D)", "(b)(7)(D) Law enforcement: confidential sources"),
+                                (
+                                    "(b)(7)(E)",
+                                    "(b)(7)(E) Law enforcement: techniques, procedures and guidelines",
+                                ),
+                                (
+                                    "(b)(7)(F)",
+                                    "(b)(7)(F) Law enforcement: could endanger life or physical safety",
+                                ),
+                                ("(b)(8)", "(b)(8) Financial institution supervision"),
+                                (
+                                    "(b)(9)",
+                                    "(b)(9) Geological and geophysical information on wells",
+                                ),
+                            ],
+                            max_length=12,
+                        ),
+                        blank=True,
+                        default=list,
+                        help_text="Canonical FOIA exemption codes, e.g. (b)(6), (b)(7)(C).",
+                        size=None,
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pages",
+                        to="documents.sourcefile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source_file', 'number'],
+                "ordering": ["source_file", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Appearance',
+            name="Appearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('standalone', 'Standalone'), ('quoted', 'Quoted in a later email')], default='standalone', max_length=10)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order within the file.')),
-                ('first_page', models.PositiveIntegerField(blank=True, null=True)),
-                ('last_page', models.PositiveIntegerField(blank=True, null=True)),
-                ('bates_start', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('bates_end', models.CharField(blank=True, max_length=100)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='documents.document')),
-                ('quoted_in', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='quoted_appearances', to='documents.document')),
-                ('source_file', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='documents.sourcefile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("standalone", "Standalone"),
+                            ("quoted", "Quoted in a later email"),
+                        ],
+                        default="standalone",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order within the file."),
+                ),
+                ("first_page", models.PositiveIntegerField(blank=True, null=True)),
+                ("last_page", models.PositiveIntegerField(blank=True, null=True)),
+                ("bates_start", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("bates_end", models.CharField(blank=True, max_length=100)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "quoted_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quoted_appearances",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="documents.sourcefile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source_file', 'position'],
+                "ordering": ["source_file", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.TextField(blank=True, help_text='Subject as first printed.')),
-                ('normalized_subject', models.CharField(blank=True, db_index=True, max_length=500)),
-                ('first_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('message_count', models.PositiveIntegerField(default=0)),
-                ('exemptions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('(b)(1)', '(b)(1) Classified national defense or foreign policy information'), ('(b)(2)', '(b)(2) Internal personnel rules and practices'), ('(b)(3)', '(b)(3) Information exempted by another statute'), ('(b)(4)', '(b)(4) Trade secrets and confidential commercial information'), ('(b)(5)', '(b)(5) Privileged inter- or intra-agency communications (deliberative process)'), ('(b)(6)', '(b)(6) Personal privacy'), ('(b)(7)', '(b)(7) Law enforcement records (no subpart printed)'), ('(b)(7)(A)', '(b)(7)(A) Law enforcement: could interfere with enforcement proceedings'), ('(b)(7)(B)', '(b)(7)(B) Law enforcement: would deprive a person of a fair trial'), ('(b)(7)(C)', '(b)(7)(C) Law enforcement: personal privacy'), ('(b)(7)(D)', '(b)(7)(D) Law enforcement: confidential sources'), ('(b)(7)(E)', '(b)(7)(E) Law enforcement: techniques, procedures and guidelines'), ('(b)(7)(F)', '(b)(7)(F) Law enforcement: could endanger life or physical safety'), ('(b)(8)', '(b)(8) Financial institution supervision'), ('(b)(9)', '(b)(9) Geological and geophysical information on wells')], max_length=12), blank=True, default=list, help_text='Canonical FOIA exemption codes, e.g. (b)(6), (b)(7)(C).', size=None)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('jurisdictions', models.ManyToManyField(blank=True, related_name='threads', to='documents.jurisdiction')),
-                ('participants', models.ManyToManyField(blank=True, related_name='threads', to='documents.person')),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='taggit.TaggedItem', to='taggit.Tag', verbose_name='Tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.TextField(blank=True, help_text="Subject as first printed.")),
+                ("normalized_subject", models.CharField(blank=True, db_index=True, max_length=500)),
+                ("first_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("message_count", models.PositiveIntegerField(default=0)),
+                (
+                    "exemptions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                (
+                                    "(b)(1)",
+                                    "(b)(1) Classified national defense or foreign policy information",
+                                ),
+                                ("(b)(2)", "(b)(2) Internal personnel rules and practices"),
+                                ("(b)(3)", "(b)(3) Information exempted by another statute"),
+                                (
+                                    "(b)(4)",
+                                    "(b)(4) Trade secrets and confidential commercial information",
+                                ),
+                                (
+                                    "(b)(5)",
+                                    "(b)(5) Privileged inter- or intra-agency communications (deliberative process)",
+                                ),
+                                ("(b)(6)", "(b)(6) Personal privacy"),
+                                ("(b)(7)", "(b)(7) Law enforcement records (no subpart printed)"),
+                                (
+                                    "(b)(7)(A)",
+                                    "(b)(7)(A) Law enforcement: could interfere with enforcement proceedings",
+                                ),
+                                (
+                                    "(b)(7)(B)",
+                                    "(b)(7)(B) Law enforcement: would deprive a person of a fair trial",
+                                ),
+                                ("(b)(7)(C)", "(b)(7)(C) Law enforcement: personal privacy"),
+                                ("(b)(7)(D)", "(b)(7)(D) Law enforcement: confidential sources"),
+                                (
+                                    "(b)(7)(E)",
+                                    "(b)(7)(E) Law enforcement: techniques, procedures and guidelines",
+                                ),
+                                (
+                                    "(b)(7)(F)",
+                                    "(b)(7)(F) Law enforcement: could endanger life or physical safety",
+                                ),
+                                ("(b)(8)", "(b)(8) Financial institution supervision"),
+                                (
+                                    "(b)(9)",
+                                    "(b)(9) Geological and geophysical information on wells",
+                                ),
+                            ],
+                            max_length=12,
+                        ),
+                        blank=True,
+                        default=list,
+                        help_text="Canonical FOIA exemption codes, e.g. (b)(6), (b)(7)(C).",
+                        size=None,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "jurisdictions",
+                    models.ManyToManyField(
+                        blank=True, related_name="threads", to="documents.jurisdiction"
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True, related_name="threads", to="documents.person"
+                    ),
+                ),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="A comma-separated list of tags.",
+                        through="taggit.TaggedItem",
+                        to="taggit.Tag",
+                        verbose_name="Tags",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_sent_at', '-id'],
+                "ordering": ["-last_sent_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='thread',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='documents.thread'),
+            model_name="document",
+            name="thread",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="documents.thread",
+            ),
         ),
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('quote', models.TextField(blank=True, help_text='The exact passage annotated.')),
-                ('quote_prefix', models.CharField(blank=True, max_length=100)),
-                ('quote_suffix', models.CharField(blank=True, max_length=100)),
-                ('visibility', models.CharField(choices=[('private', 'Only me'), ('shared', 'Everyone who can read the archive')], default='private', max_length=7)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='documents.document')),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='documents.thread')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("quote", models.TextField(blank=True, help_text="The exact passage annotated.")),
+                ("quote_prefix", models.CharField(blank=True, max_length=100)),
+                ("quote_suffix", models.CharField(blank=True, max_length=100)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Only me"),
+                            ("shared", "Everyone who can read the archive"),
+                        ],
+                        default="private",
+                        max_length=7,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="documents.thread",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['thread', 'created_at'],
+                "ordering": ["thread", "created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='jurisdiction',
-            index=models.Index(fields=['kind', 'state_code'], name='documents_j_kind_e23ca1_idx'),
+            model_name="jurisdiction",
+            index=models.Index(fields=["kind", "state_code"], name="documents_j_kind_e23ca1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='jurisdiction',
-            constraint=models.UniqueConstraint(fields=('kind', 'state_code', 'name'), name='jurisdiction_unique_name'),
+            model_name="jurisdiction",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "state_code", "name"), name="jurisdiction_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jurisdiction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'state'), ('parent__isnull', True)), models.Q(models.Q(('kind', 'state'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='jurisdiction_parent_is_state'),
+            model_name="jurisdiction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "state"), ("parent__isnull", True)),
+                    models.Q(models.Q(("kind", "state"), _negated=True), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="jurisdiction_parent_is_state",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jurisdiction',
-            constraint=models.CheckConstraint(condition=models.Q(('fips__isnull', True), models.Q(('fips__regex', '^[0-9]{2}$'), ('kind', 'state')), models.Q(('fips__regex', '^[0-9]{5}$'), ('kind', 'county')), _connector='OR'), name='jurisdiction_fips_shape'),
+            model_name="jurisdiction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fips__isnull", True),
+                    models.Q(("fips__regex", "^[0-9]{2}$"), ("kind", "state")),
+                    models.Q(("fips__regex", "^[0-9]{5}$"), ("kind", "county")),
+                    _connector="OR",
+                ),
+                name="jurisdiction_fips_shape",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jurisdictionalias',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'normalized'), name='jurisdiction_alias_unique'),
+            model_name="jurisdictionalias",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "normalized"), name="jurisdiction_alias_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recipient',
-            index=models.Index(fields=['person', 'document'], name='documents_r_person__94e1b6_idx'),
+            model_name="recipient",
+            index=models.Index(
+                fields=["person", "document"], name="documents_r_person__94e1b6_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recipient',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', True), ('redacted', True)), ('redacted', False), _connector='OR'), name='recipient_redacted_is_no_person'),
+            model_name="recipient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("person__isnull", True), ("redacted", True)),
+                    ("redacted", False),
+                    _connector="OR",
+                ),
+                name="recipient_redacted_is_no_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recipient',
-            constraint=models.UniqueConstraint(fields=('document', 'field', 'position'), name='recipient_position'),
+            model_name="recipient",
+            constraint=models.UniqueConstraint(
+                fields=("document", "field", "position"), name="recipient_position"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sourcefile',
-            index=models.Index(fields=['batch', 'status'], name='documents_s_batch_i_ca8de9_idx'),
+            model_name="sourcefile",
+            index=models.Index(fields=["batch", "status"], name="documents_s_batch_i_ca8de9_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sourcefile',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'duplicate'), _negated=True), fields=('sha256',), name='sourcefile_sha256_unique'),
+            model_name="sourcefile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "duplicate"), _negated=True),
+                fields=("sha256",),
+                name="sourcefile_sha256_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcefile',
-            constraint=models.UniqueConstraint(fields=('batch', 'original_name'), name='sourcefile_name_in_batch'),
+            model_name="sourcefile",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "original_name"), name="sourcefile_name_in_batch"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcefile',
-            constraint=models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='sourcefile_sha256_hex'),
+            model_name="sourcefile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")),
+                name="sourcefile_sha256_hex",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcefile',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['failed', 'encrypted']), _negated=True), models.Q(('error', ''), _negated=True), _connector='OR'), name='sourcefile_failure_has_reason'),
+            model_name="sourcefile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["failed", "encrypted"]), _negated=True),
+                    models.Q(("error", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="sourcefile_failure_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcefile',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'duplicate'), _negated=True), ('duplicate_of__isnull', False), _connector='OR'), name='sourcefile_duplicate_names_original'),
+            model_name="sourcefile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "duplicate"), _negated=True),
+                    ("duplicate_of__isnull", False),
+                    _connector="OR",
+                ),
+                name="sourcefile_duplicate_names_original",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.UniqueConstraint(fields=('source_file', 'number'), name='page_number_in_file'),
+            model_name="page",
+            constraint=models.UniqueConstraint(
+                fields=("source_file", "number"), name="page_number_in_file"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='page_number_positive'),
+            model_name="page",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="page_number_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appearance',
-            index=models.Index(fields=['document', 'source_file'], name='documents_a_documen_e6326d_idx'),
+            model_name="appearance",
+            index=models.Index(
+                fields=["document", "source_file"], name="documents_a_documen_e6326d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appearance',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'quoted'), ('quoted_in__isnull', False)), models.Q(('kind', 'standalone'), ('quoted_in__isnull', True)), _connector='OR'), name='appearance_quoted_names_quoting_email'),
+            model_name="appearance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "quoted"), ("quoted_in__isnull", False)),
+                    models.Q(("kind", "standalone"), ("quoted_in__isnull", True)),
+                    _connector="OR",
+                ),
+                name="appearance_quoted_names_quoting_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appearance',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('first_page__isnull', True), ('last_page__isnull', True)), models.Q(('first_page__gte', 1), ('last_page__gte', models.F('first_page'))), _connector='OR'), name='appearance_page_range'),
+            model_name="appearance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("first_page__isnull", True), ("last_page__isnull", True)),
+                    models.Q(("first_page__gte", 1), ("last_page__gte", models.F("first_page"))),
+                    _connector="OR",
+                ),
+                name="appearance_page_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['first_sent_at'], name='documents_t_first_s_c2934b_idx'),
+            model_name="thread",
+            index=models.Index(fields=["first_sent_at"], name="documents_t_first_s_c2934b_idx"),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['last_sent_at'], name='documents_t_last_se_b953da_idx'),
+            model_name="thread",
+            index=models.Index(fields=["last_sent_at"], name="documents_t_last_se_b953da_idx"),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['message_count'], name='documents_t_message_ec141e_idx'),
+            model_name="thread",
+            index=models.Index(fields=["message_count"], name="documents_t_message_ec141e_idx"),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['exemptions'], name='thread_exemptions_gin'),
+            model_name="thread",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["exemptions"], name="thread_exemptions_gin"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(('first_sent_at__isnull', True), ('last_sent_at__isnull', True), ('first_sent_at__lte', models.F('last_sent_at')), _connector='OR'), name='thread_dates_in_order'),
+            model_name="thread",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_sent_at__isnull", True),
+                    ("last_sent_at__isnull", True),
+                    ("first_sent_at__lte", models.F("last_sent_at")),
+                    _connector="OR",
+                ),
+                name="thread_dates_in_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['sent_at'], name='documents_d_sent_at_4350e5_idx'),
+            model_name="document",
+            index=models.Index(fields=["sent_at"], name="documents_d_sent_at_4350e5_idx"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['thread', 'sent_at'], name='documents_d_thread__d05e0f_idx'),
+            model_name="document",
+            index=models.Index(fields=["thread", "sent_at"], name="documents_d_thread__d05e0f_idx"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['sender', 'sent_at'], name='documents_d_sender__0fa421_idx'),
+            model_name="document",
+            index=models.Index(fields=["sender", "sent_at"], name="documents_d_sender__0fa421_idx"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['exemptions'], name='document_exemptions_gin'),
+            model_name="document",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["exemptions"], name="document_exemptions_gin"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(condition=models.Q(('fingerprint', ''), _negated=True), fields=('fingerprint',), name='document_fingerprint_unique'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("fingerprint", ""), _negated=True),
+                fields=("fingerprint",),
+                name="document_fingerprint_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('sender__isnull', False), ('sender_redacted', True), _negated=True), name='document_redacted_sender_is_no_person'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sender__isnull", False), ("sender_redacted", True), _negated=True
+                ),
+                name="document_redacted_sender_is_no_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='document_not_own_parent'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="document_not_own_parent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='annotation',
-            index=models.Index(fields=['thread', 'visibility'], name='documents_a_thread__b80292_idx'),
+            model_name="annotation",
+            index=models.Index(
+                fields=["thread", "visibility"], name="documents_a_thread__b80292_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('quote', ''), ('document__isnull', False), _connector='OR'), name='annotation_quote_needs_email'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quote", ""), ("document__isnull", False), _connector="OR"),
+                name="annotation_quote_needs_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='annotation_has_body'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="annotation_has_body"
+            ),
         ),
     ]

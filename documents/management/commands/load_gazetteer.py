@@ -4,7 +4,7 @@ from documents.jurisdictions import load_gazetteer
 
 
 class Command(BaseCommand):
-    help = "Load US states, territories, counties and cities of 50,000+ into Jurisdiction (idempotent)."
+    help = "Load US states, territories, counties and cities of 50,000+ (idempotent)."
 
     def handle(self, *args, **options) -> None:
         self.stdout.write(str(load_gazetteer()))

@@ -30,12 +30,27 @@ class Command(BaseCommand):
         # one) instead of each joining it; it stops when this command exits.
         env = os.environ | {"DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}
         commands = {
-            "web": [sys.executable, "-m", "gunicorn", "foia_archive.wsgi", "--bind", bind,
-                    "--workers", str(WEB_WORKERS), "--access-logfile", "-"],
+            "web": [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "foia_archive.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                str(WEB_WORKERS),
+                "--access-logfile",
+                "-",
+            ],
             "worker": [sys.executable, "manage.py", "db_worker"],
         }
-        children = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env) for name, cmd in commands.items()}
-        self.stdout.write(self.style.SUCCESS(f"Serving http://{bind}/ with one task worker. Ctrl-C stops."))
+        children = {
+            name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env)
+            for name, cmd in commands.items()
+        }
+        self.stdout.write(
+            self.style.SUCCESS(f"Serving http://{bind}/ with one task worker. Ctrl-C stops.")
+        )
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             while all(child.poll() is None for child in children.values()):
@@ -56,11 +71,13 @@ class Command(BaseCommand):
         call_command("init_search_index", stdout=self.stdout)
         password = create_admin_if_missing()
         if password:
-            self.stdout.write(self.style.WARNING(
-                f"\nCreated the admin account. Shown this once only:\n"
-                f"    username: {ADMIN_USERNAME}\n    password: {password}\n"
-                f"Change it at /admin/password_change/.\n"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"\nCreated the admin account. Shown this once only:\n"
+                    f"    username: {ADMIN_USERNAME}\n    password: {password}\n"
+                    f"Change it at /admin/password_change/.\n"
+                )
+            )
 
 
 def stop_all(children) -> None:
