@@ -27,11 +27,14 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session", autouse=True)
-def static_files_from_app_folders():
+def static_files_from_app_folders(tmp_path_factory):
     """Serve CSS from the source folders, as the live server's finders do, never from a manifest
     that an earlier `make run` left in var/static with other hashes."""
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+    static_root = tmp_path_factory.mktemp("static")
+    with override_settings(
+        STORAGES={**settings.STORAGES, "staticfiles": plain}, STATIC_ROOT=static_root
+    ):
         yield
 
 
