@@ -28,11 +28,15 @@ def ensure_index() -> int:
     return backend.index.doc_count()
 
 
+def index_exists() -> bool:
+    return whoosh_index.exists_in(str(settings.WHOOSH_PATH))
+
+
 def index_status() -> IndexStatus:
     """Whether the index can be opened for reading, without creating or changing anything."""
     path = str(settings.WHOOSH_PATH)
     try:
-        if not whoosh_index.exists_in(path):
+        if not index_exists():
             return IndexStatus(
                 False, 0, f"no search index at {path}; run `manage.py init_search_index`"
             )

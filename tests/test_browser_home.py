@@ -5,14 +5,16 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from search.index import ensure_index
 from tests.factories import make_batch, make_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_home_page_shows_counts_navigation_and_a_working_search_box(
-    live_server, page: Page, tmp_path
+    live_server, page: Page, tmp_path, search_index_dir
 ):
+    ensure_index()
     make_batch(title="ICE Secure Communities release, part 1", agency="ICE")
     make_document()
     page.goto(live_server.url)
@@ -44,3 +46,5 @@ def test_home_page_shows_counts_navigation_and_a_working_search_box(
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=%22opt\+out%22"))
     expect(page.get_by_role("searchbox")).to_have_value('"opt out"')
+    expect(page.get_by_text("No emails match")).to_be_visible()
+    page.screenshot(path=tmp_path / "search-phone.png", full_page=True)

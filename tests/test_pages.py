@@ -74,3 +74,9 @@ def test_search_box_finds_an_indexed_email(client, search_index_dir):
     assert "Opt-out request from Santa Clara County" in found
     missing = client.get(reverse("search:results"), {"q": "zebra"}).content.decode()
     assert "No emails match" in missing
+
+
+def test_search_without_an_index_says_so_and_never_creates_one(client, search_index_dir):
+    page = client.get(reverse("search:results"), {"q": "opt out"}).content.decode()
+    assert "Search is not available yet" in page
+    assert not search_index_dir.exists()
