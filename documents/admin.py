@@ -1,6 +1,8 @@
 """The Django admin for every archive model, with search and filters an admin needs."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models as db_models
 
 from documents import models
 
@@ -72,6 +74,9 @@ class BatchAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     prepopulated_fields = {"name": ["title"]}
+    formfield_overrides = {
+        db_models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
     date_hierarchy = "created_at"
 
 
@@ -166,3 +171,12 @@ class AnnotationAdmin(admin.ModelAdmin):
     search_fields = ["body", "quote", "thread__subject", "author__username"]
     list_select_related = ["author", "thread"]
     raw_id_fields = ["thread", "document", "author"]
+
+
+@admin.register(models.Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "document", "field", "redacted"]
+    list_filter = ["field", "redacted"]
+    search_fields = ["raw", "person__name", "person__email", "document__subject"]
+    list_select_related = ["document", "person"]
+    raw_id_fields = ["document", "person"]
