@@ -160,7 +160,8 @@ class AppearanceAdmin(admin.ModelAdmin):
     list_display = ["document", "source_file", "kind", "first_page", "last_page", "bates_start"]
     list_filter = ["kind", "source_file__batch"]
     search_fields = ["bates_start", "bates_end", "document__subject", "source_file__original_name"]
-    list_select_related = ["document", "source_file__batch"]
+    # Document.__str__ names the sender: fetch it with the row, not one query per row.
+    list_select_related = ["document__sender", "source_file__batch"]
     raw_id_fields = ["document", "source_file", "quoted_in"]
 
 
@@ -178,5 +179,5 @@ class RecipientAdmin(admin.ModelAdmin):
     list_display = ["__str__", "document", "field", "redacted"]
     list_filter = ["field", "redacted"]
     search_fields = ["raw", "person__name", "person__email", "document__subject"]
-    list_select_related = ["document", "person"]
+    list_select_related = ["document__sender", "person"]
     raw_id_fields = ["document", "person"]

@@ -6,15 +6,25 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.factories import make_appearance, make_document, make_file
+from documents.models import Annotation, Person, PersonAlias, Recipient
+from tests.factories import make_appearance, make_document, make_file, make_page
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client_with_data(admin_client, gazetteer_db):
-    document = make_document()
-    make_appearance(document, make_file())
+def admin_client_with_data(admin_client, admin_user, gazetteer_db):
+    """One record of every archive model, so each change page is really opened."""
+    source = make_file()
+    make_page(source, 1)
+    person = Person.objects.create(name="David Venturella", email="david.venturella@ice.dhs.gov")
+    PersonAlias.objects.create(
+        person=person, alias="Venturella, David", normalized="venturella, david"
+    )
+    document = make_document(sender=person)
+    make_appearance(document, source)
+    Recipient.objects.create(document=document, field="to", raw="(b)(6)", redacted=True)
+    Annotation.objects.create(thread=document.thread, author=admin_user, body="Key email.")
     return admin_client
 
 
@@ -34,8 +44,23 @@ def test_each_admin_list_searches_and_opens_a_record(admin_client_with_data, mod
     changelist = reverse(f"admin:{app_label}_{name}_changelist")
     assert admin_client_with_data.get(changelist, {"q": "Santa Clara"}).status_code == 200
     record = model.objects.first()
-    if record is not None:
-        change = reverse(f"admin:{app_label}_{name}_change", args=[record.pk])
-        page = admin_client_with_data.get(change)
-        assert page.status_code == 200
-        assert escape(str(record))[:20] in page.content.decode()  # the breadcrumb names it
+    change = reverse(f"admin:{app_label}_{name}_change", args=[record.pk])
+    page = admin_client_with_data.get(change)
+    assert page.status_code == 200
+    assert escape(str(record))[:20] in page.content.decode()  # the breadcrumb names it
+
+
+def test_appearance_and_recipient_lists_do_not_query_per_row(
+    admin_client_with_data, django_assert_max_num_queries
+):
+    source = make_file()
+    for _ in range(10):
+        make_appearance(make_document(sender=Person.objects.first()), source)
+    for model in ("appearance", "recipient"):
+        with django_assert_max_num_queries(12):
+            assert (
+                admin_client_with_data.get(
+                    reverse(f"admin:documents_{model}_changelist")
+                ).status_code
+                == 200
+            )

@@ -9,6 +9,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -34,7 +35,7 @@ def fresh_database_url():
     name = f"serve_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(**connect) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    host = (config["HOST"] or "localhost").replace("/", "%2F")
+    host = quote(config["HOST"] or "localhost", safe="")
     port = f":{config['PORT']}" if config["PORT"] else ""
     yield f"postgres://{config['USER']}@{host}{port}/{name}"
     with psycopg.connect(**connect) as conn:

@@ -44,15 +44,15 @@ class Command(BaseCommand):
             ],
             "worker": [sys.executable, "manage.py", "db_worker"],
         }
-        children = {
-            name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env)
-            for name, cmd in commands.items()
-        }
-        self.stdout.write(
-            self.style.SUCCESS(f"Serving http://{bind}/ with one task worker. Ctrl-C stops.")
-        )
+        # A `kill` is handled like Ctrl-C, even while the children are starting.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        children: dict[str, subprocess.Popen] = {}
         try:
+            for name, command in commands.items():
+                children[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
+            self.stdout.write(
+                self.style.SUCCESS(f"Serving http://{bind}/ with one task worker. Ctrl-C stops.")
+            )
             while all(child.poll() is None for child in children.values()):
                 time.sleep(0.5)
             failed = [name for name, child in children.items() if child.poll() is not None]
