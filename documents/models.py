@@ -158,6 +158,9 @@ class Page(models.Model):
     text = models.TextField(blank=True)
     bates = models.CharField("Bates number", max_length=100, blank=True, db_index=True)
     needs_ocr = models.BooleanField(default=False, help_text="No text layer.")
+    withheld_in_full = models.BooleanField(
+        default=False, help_text="The page only says it was withheld; no email is printed on it."
+    )
     withheld_exemptions = exemption_codes_field()
 
     class Meta:
@@ -170,10 +173,6 @@ class Page(models.Model):
     def __str__(self) -> str:
         label = f"{self.source_file.original_name} p. {self.number}"
         return f"{label} ({self.bates})" if self.bates else label
-
-    @property
-    def withheld_in_full(self) -> bool:
-        return bool(self.withheld_exemptions)
 
 
 class Person(models.Model):

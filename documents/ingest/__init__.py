@@ -1,8 +1,64 @@
 """The parsing pipeline: bytes in, dataclasses out. Pure Python; never imports Django.
 
 Keeping Django out lets every step be tested on plain strings and run in worker processes.
+Callers use this face: ``sniff`` a file's type, ``parse_file`` it, ``iter_sources`` of a release.
 """
 
-from documents.ingest.exemptions import EXEMPTIONS
+from __future__ import annotations
 
-__all__ = ["EXEMPTIONS"]
+from datetime import tzinfo
+from pathlib import Path
+
+from documents.ingest.exemptions import EXEMPTIONS, find_exemptions
+from documents.ingest.pdf_production import parse_pdf
+from documents.ingest.pdf_text import PdfPage, count_pages, extract_pages
+from documents.ingest.places import PlaceIndex, PlaceRef
+from documents.ingest.records import Address, Email, PageRecord, ParsedFile
+from documents.ingest.rfc822 import parse_eml, parse_mbox
+from documents.ingest.sniff import HEAD_BYTES, sniff
+from documents.ingest.sources import SourceInput, UnsafeArchive, iter_sources
+from documents.ingest.subjects import normalize_subject
+
+__all__ = [
+    "EXEMPTIONS",
+    "HEAD_BYTES",
+    "Address",
+    "Email",
+    "PageRecord",
+    "ParsedFile",
+    "PdfPage",
+    "PlaceIndex",
+    "PlaceRef",
+    "SourceInput",
+    "UnsafeArchive",
+    "count_pages",
+    "extract_pages",
+    "find_exemptions",
+    "iter_sources",
+    "normalize_subject",
+    "parse_file",
+    "sniff",
+]
+
+
+def parse_file(path: Path, detected_type: str, zone: str | tzinfo, pages=None) -> ParsedFile:
+    """Parse one stored file. Whatever goes wrong inside comes back as a failed ParsedFile with a
+    reason a person can read; it never raises for bad input."""
+    try:
+        if detected_type == "pdf":
+            return parse_pdf(path, zone, pages)
+        if detected_type == "eml":
+            return parse_eml(path.read_bytes(), zone)
+        if detected_type == "mbox":
+            return parse_mbox(path, zone)
+        return ParsedFile(
+            detected_type,
+            status="failed",
+            error="not a PDF, .eml or mbox file (its content was checked, not its name)",
+        )
+    except RecursionError:
+        return ParsedFile(detected_type, status="failed", error="too deeply nested to read")
+    except Exception as error:
+        return ParsedFile(
+            detected_type, status="failed", error=f"cannot be read: {type(error).__name__}: {error}"
+        )

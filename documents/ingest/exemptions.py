@@ -1,5 +1,6 @@
 """The FOIA exemptions of 5 U.S.C. 552(b), by the canonical code a release prints in its margins."""
 
+import re
 from types import MappingProxyType
 
 EXEMPTIONS = MappingProxyType(
@@ -21,3 +22,40 @@ EXEMPTIONS = MappingProxyType(
         "(b)(9)": "Geological and geophysical information on wells",
     }
 )
+
+# "(b)(6)", "(b) (6)", "(b)(7)(c)", "(b)(7)c", "b6", "B6", "b7C", "B7(C)", "Exemption 6", "Ex. 5".
+_EXEMPTION = re.compile(
+    r"""
+    (?:
+        \(\s*b\s*\)\s*\(\s*(?P<paren>[1-9])\s*\)   # (b)(6), (b) (6)
+      | (?<![A-Za-z0-9])[bB]\s?(?P<bare>[1-9])        # b6, B6, b 6
+      | \b(?:Exemption|Ex\.)\s*(?P<word>[1-9])\b      # Exemption 6, Ex. 5
+    )
+    (?:\s*\(\s*(?P<sub_paren>[A-Fa-f])\s*\)|(?P<sub_bare>[A-Fa-f]))?   # (C), C, c
+    (?![A-Za-z0-9])
+    """,
+    re.VERBOSE,
+)
+
+
+def find_exemptions(text: str) -> tuple[str, ...]:
+    """The canonical codes of every exemption printed in ``text``, in order of first mention."""
+    found: dict[str, None] = {}
+    for match in _EXEMPTION.finditer(text):
+        number = match["paren"] or match["bare"] or match["word"]
+        subpart = (match["sub_paren"] or match["sub_bare"] or "").upper()
+        if subpart and number != "7":
+            continue  # "b6b" is a word, not a code; only (b)(7) has subparts
+        code = f"(b)({number})" + (f"({subpart})" if subpart else "")
+        found.setdefault(code, None)
+    return tuple(found)
+
+
+def strip_exemption_codes(text: str) -> str:
+    return _EXEMPTION.sub("", text)
+
+
+def is_redaction(text: str) -> bool:
+    """True when ``text`` is nothing but exemption codes: a redacted "(b)(6), (b)(7)(C)"."""
+    stripped = _EXEMPTION.sub("", text)
+    return bool(find_exemptions(text)) and not re.sub(r"[\s,;/&.\-\[\]]+|and", "", stripped)

@@ -1,0 +1,416 @@
+"""The import service: the one way files enter the archive (command line, worker and tests).
+
+Each source file is parsed outside the database, then written in one transaction, so an
+interrupted import leaves only whole files behind. A file whose content (sha256) is already
+imported is skipped; a file that failed before is retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+import zoneinfo
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from documents.ingest import (
+    HEAD_BYTES,
+    ParsedFile,
+    PlaceIndex,
+    PlaceRef,
+    SourceInput,
+    count_pages,
+    extract_pages,
+    iter_sources,
+    parse_file,
+    sniff,
+)
+from documents.models import Batch, Document, JurisdictionAlias, Page, SourceFile
+from documents.people import PersonResolver
+from documents.records_writer import DocumentWriter, WriteResult
+from documents.threads import refresh_threads
+
+logger = logging.getLogger(__name__)
+
+# Pages handed to a worker process at a time when --workers spreads one PDF over several cores.
+PAGES_PER_TASK = 8
+# Statuses a re-run leaves alone: the same bytes would give the same answer.
+FINAL_STATUSES = (
+    SourceFile.Status.IMPORTED,
+    SourceFile.Status.NEEDS_OCR,
+    SourceFile.Status.ENCRYPTED,
+)
+
+
+@dataclass
+class BatchOptions:
+    name: str
+    title: str = ""
+    agency: str = ""
+    request_number: str = ""
+    released_on: date | None = None
+    timezone: str = ""
+    source_url: str = ""
+    notes: str = ""
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file; ``status`` is a SourceFile status or "skipped"."""
+
+    name: str
+    status: str
+    reason: str = ""
+    pages: int = 0
+    ocr_pages: int = 0
+    emails: int = 0
+    new_emails: int = 0
+    warnings: int = 0
+    thread_ids: set[int] = field(default_factory=set)
+
+
+@dataclass
+class ImportReport:
+    batch: Batch
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, *statuses: str) -> int:
+        return sum(outcome.status in statuses for outcome in self.files)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.files if o.status in ("failed", "encrypted", "needs_ocr")]
+
+    @property
+    def pages(self) -> int:
+        return sum(outcome.pages for outcome in self.files)
+
+    @property
+    def ocr_pages(self) -> int:
+        return sum(outcome.ocr_pages for outcome in self.files)
+
+    @property
+    def emails(self) -> int:
+        return sum(outcome.emails for outcome in self.files)
+
+    @property
+    def new_emails(self) -> int:
+        return sum(outcome.new_emails for outcome in self.files)
+
+    @property
+    def threads(self) -> int:
+        return len(set().union(*(outcome.thread_ids for outcome in self.files)))
+
+    @property
+    def warnings(self) -> int:
+        return sum(outcome.warnings for outcome in self.files)
+
+
+Progress = Callable[[str, FileOutcome | None, int], None]
+"""Called as (file name, outcome or None when starting, pages just read)."""
+
+
+class BatchImporter:
+    def __init__(
+        self,
+        options: BatchOptions,
+        *,
+        workers: int = 1,
+        progress: Progress | None = None,
+        user=None,
+    ):
+        self.options = options
+        self.workers = max(1, workers)
+        self.progress = progress or (lambda name, outcome, pages: None)
+        self.user = user
+        self.places = place_index()
+        self.pool: ProcessPoolExecutor | None = None
+        self.batch = self._batch()
+        self.zone = zoneinfo.ZoneInfo(self.batch.timezone)
+
+    def run(self, paths: list[Path]) -> ImportReport:
+        report = ImportReport(self.batch)
+        Batch.objects.filter(pk=self.batch.pk).update(status=Batch.Status.IMPORTING)
+        with self._pool() as pool:
+            self.pool = pool
+            for source in iter_sources(paths):
+                self.progress(source.name, None, 0)
+                outcome = self.import_source(source)
+                report.files.append(outcome)
+                self.progress(source.name, outcome, 0)
+                update_batch_counters(self.batch)
+        self.batch.refresh_from_db()
+        return report
+
+    def import_source(self, source: SourceInput) -> FileOutcome:
+        """Import one file; never raises for bad input (KeyboardInterrupt still stops the run)."""
+        if source.refused:
+            return self._record_failure(
+                source, _sha256(b"refused:" + source.name.encode()), 0, source.refused
+            )
+        try:
+            data = source.read()
+        except (OSError, ValueError) as error:
+            return self._record_failure(
+                source,
+                _sha256(b"unreadable:" + source.name.encode()),
+                0,
+                f"cannot be read: {error}",
+            )
+        sha = _sha256(data)
+        existing = (
+            SourceFile.objects.filter(sha256=sha)
+            .exclude(status=SourceFile.Status.DUPLICATE)
+            .first()
+        )
+        if existing is not None and existing.status in FINAL_STATUSES:
+            return self._already_imported(source, existing)
+        detected = sniff(data[:HEAD_BYTES])
+        stored = store_copy(data, sha, detected)
+        parsed = self._parse(stored, detected)
+        try:
+            with transaction.atomic():
+                if existing is not None:
+                    existing.delete()  # a failed or unfinished earlier attempt
+                SourceFile.objects.filter(
+                    batch=self.batch, original_name=source.name[:500]
+                ).delete()
+                return self._write(source, sha, len(data), detected, stored, parsed)
+        except Exception as error:  # a database refusal: report the file, keep the batch going
+            logger.exception("could not save %s", source.name)
+            return self._record_failure(
+                source,
+                sha,
+                len(data),
+                f"could not be saved: {type(error).__name__}: {error}",
+                detected,
+            )
+
+    def _parse(self, stored: Path, detected: str) -> ParsedFile:
+        pages = None
+        if detected == "pdf" and self.pool is not None:
+            pages = self._pages_in_parallel(stored)
+        else:
+            pages = self._counted(extract_pages(stored)) if detected == "pdf" else None
+        return parse_file(stored, detected, self.zone, pages)
+
+    def _counted(self, pages: Iterator) -> Iterator:
+        for page in pages:
+            self.progress("", None, 1)
+            yield page
+
+    def _pages_in_parallel(self, stored: Path) -> Iterator:
+        try:
+            total = count_pages(stored)
+        except Exception:
+            return self._counted(extract_pages(stored))  # parse_pdf reports the reason
+        chunks = [
+            list(range(start, min(start + PAGES_PER_TASK, total + 1)))
+            for start in range(1, total + 1, PAGES_PER_TASK)
+        ]
+        results = self.pool.map(_extract_chunk, [str(stored)] * len(chunks), chunks)
+
+        def pages() -> Iterator:
+            for chunk in results:
+                for page in chunk:
+                    self.progress("", None, 1)
+                    yield page
+
+        return pages()
+
+    def _write(self, source, sha, size, detected, stored, parsed: ParsedFile) -> FileOutcome:
+        source_file = SourceFile.objects.create(
+            batch=self.batch,
+            original_name=source.name[:500],
+            sha256=sha,
+            size=size,
+            detected_type=detected if detected in SourceFile.FileType.values else "unknown",
+            page_count=len(parsed.pages) or None,
+            stored_file=str(stored.relative_to(settings.MEDIA_ROOT))
+            if _under_media(stored)
+            else "",
+            status=parsed.status,
+            error=parsed.error,
+            imported_at=timezone.now(),
+        )
+        Page.objects.bulk_create(
+            Page(
+                source_file=source_file,
+                number=page.number,
+                text=page.text.replace("\x00", ""),
+                bates=page.bates[:100],
+                needs_ocr=page.needs_ocr,
+                withheld_in_full=page.withheld,
+                withheld_exemptions=list(page.withheld_exemptions),
+            )
+            for page in parsed.pages
+        )
+        # A fresh resolver per file: what a rolled-back file created must not be remembered.
+        writer = DocumentWriter(source_file, PersonResolver(), self.places)
+        for email in parsed.emails:
+            writer.write(email)
+        result: WriteResult = writer.result
+        refresh_threads(result.thread_ids)
+        return FileOutcome(
+            name=source.name,
+            status=parsed.status,
+            reason=parsed.error or "; ".join(parsed.warnings),
+            pages=len(parsed.pages),
+            ocr_pages=sum(page.needs_ocr for page in parsed.pages),
+            emails=result.created + result.matched,
+            new_emails=result.created,
+            warnings=result.warnings + len(parsed.warnings),
+            thread_ids=result.thread_ids,
+        )
+
+    def _already_imported(self, source: SourceInput, existing: SourceFile) -> FileOutcome:
+        if existing.batch_id == self.batch.pk:
+            return FileOutcome(source.name, "skipped", "already imported")
+        SourceFile.objects.get_or_create(
+            batch=self.batch,
+            original_name=source.name[:500],
+            defaults={
+                "sha256": existing.sha256,
+                "size": existing.size,
+                "detected_type": existing.detected_type,
+                "status": SourceFile.Status.DUPLICATE,
+                "duplicate_of": existing,
+                "imported_at": timezone.now(),
+            },
+        )
+        return FileOutcome(
+            source.name,
+            "duplicate",
+            f"same content as {existing.original_name} in batch {existing.batch.name}",
+        )
+
+    def _record_failure(self, source, sha, size, reason, detected="unknown") -> FileOutcome:
+        with transaction.atomic():
+            SourceFile.objects.filter(sha256=sha).exclude(
+                status=SourceFile.Status.DUPLICATE
+            ).delete()
+            SourceFile.objects.update_or_create(
+                batch=self.batch,
+                original_name=source.name[:500],
+                defaults={
+                    "sha256": sha,
+                    "size": size,
+                    "detected_type": detected,
+                    "status": SourceFile.Status.FAILED,
+                    "error": reason,
+                    "duplicate_of": None,
+                },
+            )
+        return FileOutcome(source.name, "failed", reason)
+
+    def _batch(self) -> Batch:
+        options = self.options
+        values = {
+            "title": options.title,
+            "agency": options.agency,
+            "request_number": options.request_number,
+            "released_on": options.released_on,
+            "timezone": options.timezone,
+            "source_url": options.source_url,
+            "notes": options.notes,
+        }
+        batch, created = Batch.objects.get_or_create(
+            name=options.name,
+            defaults={
+                **{key: value for key, value in values.items() if value},
+                "title": options.title or options.name,
+                "timezone": options.timezone or settings.TIME_ZONE,
+                "imported_by": self.user,
+            },
+        )
+        if not created:
+            changed = [
+                key for key, value in values.items() if value and getattr(batch, key) != value
+            ]
+            for key in changed:
+                setattr(batch, key, values[key])
+            if changed:
+                batch.full_clean()
+                batch.save(update_fields=changed)
+        return batch
+
+    @contextmanager
+    def _pool(self):
+        if self.workers == 1:
+            yield None
+            return
+        # "spawn": the workers import only the pure ingest package, never a live DB connection.
+        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
+            yield pool
+
+
+def _extract_chunk(path: str, numbers: list[int]):
+    return list(extract_pages(path, numbers))
+
+
+def update_batch_counters(batch: Batch) -> None:
+    files = SourceFile.objects.filter(batch=batch)
+    facts = files.aggregate(
+        file_count=Count("id"),
+        failed=Count("id", filter=Q(status=SourceFile.Status.FAILED)),
+        pending=Count("id", filter=Q(status=SourceFile.Status.PENDING)),
+        pages=Sum("page_count"),
+    )
+    ocr = Page.objects.filter(source_file__batch=batch, needs_ocr=True).count()
+    emails = Document.objects.filter(appearances__source_file__batch=batch).distinct().count()
+    status = Batch.Status.IMPORTED_WITH_ERRORS if facts["failed"] else Batch.Status.IMPORTED
+    Batch.objects.filter(pk=batch.pk).update(
+        file_count=facts["file_count"],
+        failed_file_count=facts["failed"],
+        page_count=facts["pages"] or 0,
+        ocr_page_count=ocr,
+        email_count=emails,
+        status=status,
+    )
+
+
+def place_index() -> PlaceIndex:
+    rows = JurisdictionAlias.objects.values_list(
+        "alias",
+        "normalized",
+        "jurisdiction_id",
+        "jurisdiction__kind",
+        "jurisdiction__state_code",
+        "is_abbreviation",
+    )
+    return PlaceIndex(
+        (alias, key, PlaceRef(pk, kind, state, abbreviation))
+        for alias, key, pk, kind, state, abbreviation in rows.iterator(chunk_size=5000)
+    )
+
+
+def store_copy(data: bytes, sha: str, detected: str) -> Path:
+    """Keep the original under MEDIA_ROOT, named by content, so pages can link to it."""
+    suffix = {"pdf": ".pdf", "eml": ".eml", "mbox": ".mbox"}.get(detected, ".bin")
+    target = Path(settings.MEDIA_ROOT) / "sources" / sha[:2] / f"{sha}{suffix}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            handle.write(data)
+        shutil.move(handle.name, target)
+    return target
+
+
+def _under_media(path: Path) -> bool:
+    return path.is_relative_to(Path(settings.MEDIA_ROOT))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,255 @@
+"""Finding printed header blocks in page text, in every common print style.
+
+- Outlook memo: a sender line, then From / Sent / To / Cc / Bcc / Subject (Importance,
+  Attachments);
+- Lotus Notes: "Name/ORG/AGENCY@DOMAIN", a date line, then To / cc / bcc / Subject, often
+  without colons and with the first fields on the sender's and date's lines;
+- web-mail print: the subject alone, then From: Name <address> / Date: ... / To: ...;
+- RFC style: From / Date / To / Subject.
+
+OCR damage tolerated: "From :", "Sent;", a missing colon inside a block, a label and its value on
+different lines (also a column of labels followed by a column of values), wrapped recipient lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Printed label -> field. OCR splits and misreads the common ones.
+_LABELS = {
+    "from": "from",
+    "sent": "date",
+    "date": "date",
+    "to": "to",
+    "cc": "cc",
+    "bcc": "bcc",
+    "subject": "subject",
+    "subj": "subject",
+    "re": "subject",
+    "importance": "importance",
+    "priority": "importance",
+    "sensitivity": "sensitivity",
+    "attachments": "attachments",
+    "attachment": "attachments",
+    "sent by": "sent_by",
+}
+_LABEL = re.compile(
+    r"""^\s*(?P<label>F\s?r\s?o\s?m|S\s?e\s?n\s?t(?:\ by)?|Date|T\s?o|B?cc|BCC|CC|Ce
+        |S\s?u\s?b\s?[jil]\s?e\s?c\s?t|Subj|Importance|Priority|Sensitivity|Attachments?)
+        \s*(?P<sep>[:;.,])?(?:\s+|$|(?<=[:;.,]))(?P<value>.*)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+ADDRESS_FIELDS = ("from", "to", "cc", "bcc")
+CORE_FIELDS = ("from", "date", "to", "subject")
+_NOTES_SENDER = re.compile(
+    r"^(?P<name>[A-Z][^/@<>:;]{1,60}?(?:/[A-Za-z0-9 &.'-]+)+@[A-Za-z0-9.-]+)(?:\s+(?P<rest>.*))?$"
+)
+_NOTES_DATE = re.compile(
+    r"^(?P<date>\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d\d(?::\d\d)?\s*(?:[AP]\.?M\.?)?)(?:\s+(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+# Outlook on the web prints the subject, the sender, then "Tue 11/7/2017 4:02 PM", then To: / Cc:.
+_OWA_DATE = re.compile(
+    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d\d\s*[AP]M$",
+    re.IGNORECASE,
+)
+# Lines that introduce a quoted earlier email in the body of a later one.
+QUOTE_SEPARATOR = re.compile(
+    r"""^\s*(?:-{2,}\s*Original\s+Message\s*-{2,}
+        |-{2,}\s*Forwarded\s+(?:message|by\b.*?)\s*-*
+        |Begin\s+forwarded\s+message:?
+        |_{10,}
+        |-{10,})\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# At most this many lines between a label printed alone and its value.
+MAX_STACKED_LABELS = 8
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int | None
+    text: str
+
+
+@dataclass
+class HeaderBlock:
+    """A header block at ``lines[start:end]``; ``fields`` maps field name to the printed value."""
+
+    start: int
+    end: int
+    style: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def has(self, name: str) -> bool:
+        return bool(self.fields.get(name, "").strip())
+
+
+def label_of(text: str, strict: bool) -> tuple[str, str] | None:
+    """(field, value) if the line starts with a header label. ``strict`` requires a separator
+    (a colon or its OCR misreading) so that prose such as "To be clear" is not a label."""
+    match = _LABEL.match(text)
+    if not match:
+        return None
+    key = re.sub(r"\s+", "", match["label"]).lower()
+    key = {"sentby": "sent by", "ce": "cc", "subiect": "subject", "sublect": "subject"}.get(
+        key, key
+    )
+    name = _LABELS.get(key)
+    if name is None:
+        return None
+    if match["sep"] is None and (
+        strict or not (match["label"][0].isupper() or name in ("cc", "bcc"))
+    ):
+        return None
+    return name, match["value"].strip()
+
+
+def find_blocks(lines: list[Line]) -> list[HeaderBlock]:
+    """Every header block, in order."""
+    blocks: list[HeaderBlock] = []
+    index = 0
+    while index < len(lines):
+        block = read_block(lines, index)
+        if block:
+            blocks.append(block)
+            index = block.end
+        else:
+            index += 1
+    return blocks
+
+
+def read_block(lines: list[Line], start: int) -> HeaderBlock | None:
+    text = lines[start].text.strip()
+    if _OWA_DATE.match(text):
+        return _read_owa(lines, start)
+    notes = _NOTES_SENDER.match(text)
+    if notes and _next_nonblank(lines, start + 1, _NOTES_DATE):
+        return _read_notes(lines, start, notes)
+    first = label_of(text, strict=True)
+    if first is None or first[0] not in ("from", "date"):
+        return None
+    block = _read_labelled(lines, start, "rfc")
+    if not _plausible(block):
+        return None
+    return block
+
+
+def _read_labelled(lines: list[Line], start: int, style: str, fields=None) -> HeaderBlock:
+    fields = dict(fields or {})
+    pending: list[str] = []  # labels printed alone, waiting for their values
+    current = None
+    index = start
+    end = start
+    while index < len(lines):
+        text = lines[index].text.strip()
+        if not text:
+            # Blank lines may separate rows of one block, never a block from its value.
+            following = _next_nonblank_index(lines, index + 1)
+            if following is None or (
+                not pending and not label_of(lines[following].text, strict=True)
+            ):
+                break
+            index += 1
+            continue
+        # Without a colon a label counts only inside a block and before its Subject, the last
+        # field most styles print: the body's first line may well start with "To".
+        labelled = label_of(text, strict=not fields or "subject" in fields)
+        if labelled and labelled[0] in fields and fields[labelled[0]].strip():
+            break  # a second From: starts the next block
+        if labelled:
+            name, value = labelled
+            if value:
+                fields[name] = value
+                pending.clear()  # labels printed alone before a full row were left empty
+            else:
+                fields.setdefault(name, "")
+                pending.append(name)
+                if len(pending) > MAX_STACKED_LABELS:
+                    break
+            current = name
+        elif pending:
+            fields[pending.pop(0)] = text
+        elif current in ADDRESS_FIELDS and _continues_address_list(fields[current], text):
+            fields[current] = f"{fields[current]} {text}"
+        else:
+            break
+        index += 1
+        end = index
+    return HeaderBlock(start, end, style, fields)
+
+
+def _read_notes(lines: list[Line], start: int, notes: re.Match) -> HeaderBlock:
+    """Notes prints the sender and date at the left and To / cc / bcc / Subject at the right, so
+    rejoined rows read "Name/ORG@DOMAIN To Someone" and "05/17/2010 02:14 PM cc Other"."""
+    fields = {"from": notes["name"]}
+    date_index = _next_nonblank_index(lines, start + 1)
+    date = _NOTES_DATE.match(lines[date_index].text.strip())
+    fields["date"] = date["date"]
+    for rest in (notes["rest"], date["rest"]):
+        labelled = label_of(rest or "", strict=False)
+        if labelled:
+            fields[labelled[0]] = labelled[1]
+    block = _read_labelled(lines, date_index + 1, "notes", fields)
+    block.start = start
+    if block.end <= date_index:
+        block.end = date_index + 1
+    return block
+
+
+def _read_owa(lines: list[Line], date_index: int) -> HeaderBlock | None:
+    following = _next_nonblank_index(lines, date_index + 1)
+    sender = _previous_nonblank_index(lines, date_index - 1)
+    subject = _previous_nonblank_index(lines, sender - 1) if sender is not None else None
+    if following is None or sender is None or subject is None:
+        return None
+    if (label_of(lines[following].text, strict=True) or ("", ""))[0] != "to":
+        return None
+    fields = {
+        "from": lines[sender].text.strip(),
+        "date": lines[date_index].text.strip(),
+        "subject": lines[subject].text.strip(),
+    }
+    block = _read_labelled(lines, following, "owa", fields)
+    block.start = subject
+    return block
+
+
+def _previous_nonblank_index(lines: list[Line], index: int) -> int | None:
+    while index >= 0:
+        if lines[index].text.strip():
+            return index
+        index -= 1
+    return None
+
+
+def _plausible(block: HeaderBlock) -> bool:
+    """At least two of From / Date / To / Subject with values, one of them From or Date."""
+    present = [name for name in CORE_FIELDS if block.has(name)]
+    return (
+        len(present) >= 2
+        and ("from" in present or "date" in present)
+        and (len(present) >= 3 or "subject" in present or "date" in present)
+    )
+
+
+def _continues_address_list(value: str, text: str) -> bool:
+    """A wrapped To/Cc line: the value so far ends with a separator, or the line is plainly a list
+    of addresses (it holds an @ or a semicolon)."""
+    if label_of(text, strict=False):
+        return False
+    return value.rstrip().endswith((";", ",")) or "@" in text or ";" in text
+
+
+def _next_nonblank_index(lines: list[Line], index: int) -> int | None:
+    while index < len(lines):
+        if lines[index].text.strip():
+            return index
+        index += 1
+    return None
+
+
+def _next_nonblank(lines: list[Line], index: int, pattern: re.Pattern) -> bool:
+    found = _next_nonblank_index(lines, index)
+    return found is not None and bool(pattern.match(lines[found].text.strip()))

@@ -1,0 +1,167 @@
+"""Page text from a PDF with pdfminer.six, one line per printed line.
+
+pdfminer's layout analysis groups text into boxes, so an Outlook memo comes out as a column of
+labels ("From:", "Sent:", "To:") followed by a column of values. We keep its line detection but
+rejoin the text lines that share a baseline, left to right, so "From: Name" stays one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTContainer, LTPage, LTTextLineHorizontal
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+
+# Two text lines belong to one printed line when their vertical centres are this close, as a
+# fraction of the taller line's height. Label and value cells of one header row differ by a
+# point or two; consecutive lines of text by a full line height.
+SAME_LINE_TOLERANCE = 0.5
+# A vertical gap wider than this many line heights between two printed lines is a paragraph break.
+PARAGRAPH_GAP = 1.0
+# A page with fewer printable characters than this has no usable text layer.
+MIN_TEXT_CHARS = 20
+LAYOUT = LAParams()
+
+
+class PdfError(Exception):
+    """The PDF cannot be read; the message says why in words an admin understands."""
+
+
+class PdfEncrypted(PdfError):
+    pass
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    number: int  # 1-based
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def has_text(self) -> bool:
+        return sum(len(line.strip()) for line in self.lines) >= MIN_TEXT_CHARS
+
+
+def count_pages(source: str | Path | bytes) -> int:
+    with _open(source) as stream:
+        return sum(1 for _ in _pages(_document(stream)))
+
+
+def extract_pages(
+    source: str | Path | bytes, numbers: Iterable[int] | None = None
+) -> Iterator[PdfPage]:
+    """Yield the pages (1-based ``numbers``, all by default) in order; nothing is kept in memory."""
+    wanted = None if numbers is None else set(numbers)
+    with _open(source) as stream:
+        document = _document(stream)
+        manager = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(manager, laparams=LAYOUT)
+        interpreter = PDFPageInterpreter(manager, device)
+        last_wanted = max(wanted) if wanted else None
+        for number, page in enumerate(_pages(document), start=1):
+            if wanted is not None:
+                if number > last_wanted:
+                    break
+                if number not in wanted:
+                    continue
+            try:
+                interpreter.process_page(page)
+                layout = device.get_result()
+            except Exception as error:  # pdfminer raises many types on damaged content
+                raise PdfError(f"page {number} cannot be read: {_describe(error)}") from error
+            yield PdfPage(number, tuple(page_lines(layout)))
+
+
+def page_lines(layout: LTPage) -> list[str]:
+    """The page's text lines, top to bottom, with lines on one baseline joined left to right."""
+    pieces = [
+        (line.y0, line.y1, line.x0, line.get_text().strip())
+        for line in _text_lines(layout)
+        if line.get_text().strip()
+    ]
+    pieces.sort(key=lambda piece: (-(piece[0] + piece[1]) / 2, piece[2]))
+    rows: list[list[tuple[float, float, float, str]]] = []
+    for piece in pieces:
+        if rows and _same_row(rows[-1][0], piece):
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    lines: list[str] = []
+    previous_bottom = None
+    for row in rows:
+        top = max(piece[1] for piece in row)
+        height = max(piece[1] - piece[0] for piece in row)
+        if previous_bottom is not None and previous_bottom - top > height * PARAGRAPH_GAP:
+            lines.append("")
+        lines.append(" ".join(text for *_, text in sorted(row, key=lambda p: p[2])))
+        previous_bottom = min(piece[0] for piece in row)
+    return lines
+
+
+def _same_row(first: tuple, other: tuple) -> bool:
+    height = max(first[1] - first[0], other[1] - other[0], 1.0)
+    return (
+        abs((first[0] + first[1]) / 2 - (other[0] + other[1]) / 2) <= height * SAME_LINE_TOLERANCE
+    )
+
+
+def _text_lines(item) -> Iterator[LTTextLineHorizontal]:
+    for child in item:
+        if isinstance(child, LTTextLineHorizontal):
+            yield child
+        elif isinstance(child, LTContainer):
+            yield from _text_lines(child)
+
+
+class _open:
+    def __init__(self, source: str | Path | bytes):
+        self.source = source
+
+    def __enter__(self):
+        if isinstance(self.source, bytes):
+            self.stream = BytesIO(self.source)
+        else:
+            self.stream = open(self.source, "rb")  # noqa: SIM115 - closed in __exit__
+        return self.stream
+
+    def __exit__(self, *exc):
+        self.stream.close()
+
+
+def _document(stream) -> PDFDocument:
+    try:
+        document = PDFDocument(PDFParser(stream))
+    except PDFPasswordIncorrect as error:
+        raise PdfEncrypted("encrypted: the PDF needs a password to open") from error
+    except PDFEncryptionError as error:
+        raise PdfEncrypted(f"encrypted with a scheme pdfminer cannot read ({error})") from error
+    except Exception as error:
+        raise PdfError(f"not a readable PDF: {_describe(error)}") from error
+    return document
+
+
+def _pages(document: PDFDocument) -> Iterator[PDFPage]:
+    pages = PDFPage.create_pages(document)
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except Exception as error:
+            raise PdfError(f"the page tree cannot be read: {_describe(error)}") from error
+        yield page
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

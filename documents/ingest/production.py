@@ -1,0 +1,89 @@
+"""A PDF production's page text to emails: where each printed email starts, and its quoted chain.
+
+A header block starts a new top-level email when it is the first, when a sender or subject line
+is printed above it (Outlook memo and web-mail prints do that for the email a page is about), or
+when it is dated later than the email it follows (a quoted email is never newer than the email
+quoting it). Any other header block after body text is an earlier email quoted in the one above.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta, tzinfo
+
+from documents.ingest.addresses import normalize_person_name, parse_address
+from documents.ingest.chains import email_from_block, fill_text, quote_start, split_chain
+from documents.ingest.furniture import CleanPage
+from documents.ingest.headers import QUOTE_SEPARATOR, HeaderBlock, Line, find_blocks, label_of
+from documents.ingest.records import Email
+
+# Printed times lose seconds; a block this much later than the email above it is a new email.
+LATER_BY = timedelta(minutes=1)
+
+
+def emails_from_pages(pages: list[CleanPage], zone: str | tzinfo) -> list[Email]:
+    lines = [Line(page.number, text) for page in pages if not page.withheld for text in page.lines]
+    marked = {page.number: page.marked_exemptions for page in pages}
+    emails = []
+    for start, header, end in _top_level(lines, zone):
+        email = email_from_block(header, zone)
+        own, quoted = split_chain(lines[header.end : end], email.subject, zone)
+        fill_text(email, own, lines[start : header.end])
+        email.quoted = quoted
+        printed = [line.page for line in lines[start:end] if line.text.strip()]
+        email.first_page, email.last_page = min(printed), max(printed)
+        for each in (email, *quoted):
+            _add_marked_exemptions(each, marked)
+        emails.append(email)
+    return emails
+
+
+def _top_level(lines: list[Line], zone) -> list[tuple[int, HeaderBlock, int]]:
+    """(first line, header block, end line) of each top-level email."""
+    tops: list[tuple[int, HeaderBlock]] = []
+    current_date = None
+    for block in find_blocks(lines):
+        start, marked = _top_marker(lines, block)
+        separated = quote_start(lines, block.start) != block.start
+        date = email_from_block(block, zone).sent_at
+        later = date is not None and current_date is not None and date > current_date + LATER_BY
+        if not tops or (marked and not separated) or later:
+            tops.append((start, block))
+            current_date = date
+    return [
+        (start, block, tops[index + 1][0] if index + 1 < len(tops) else len(lines))
+        for index, (start, block) in enumerate(tops)
+    ]
+
+
+def _top_marker(lines: list[Line], block: HeaderBlock) -> tuple[int, bool]:
+    """(start line, whether a top-level marker is printed above the block)."""
+    if block.style == "owa":
+        return block.start, True  # the subject line printed above the sender
+    previous = block.start - 1
+    while previous >= 0 and not lines[previous].text.strip():
+        previous -= 1
+    if previous < 0:
+        return block.start, False
+    text = lines[previous].text.strip()
+    if QUOTE_SEPARATOR.match(text) or label_of(text, strict=True):
+        return block.start, False
+    sender = block.fields.get("from", "")
+    if sender and normalize_person_name(parse_address(sender).name) == normalize_person_name(
+        parse_address(text).name
+    ):
+        return previous, True  # Outlook memo: the sender's name above the header
+    if block.style == "rfc" and not block.has("subject") and block.has("date"):
+        block.fields["subject"] = text  # web-mail print: the subject above the header
+        return previous, True
+    return block.start, False
+
+
+def _add_marked_exemptions(email: Email, marked: dict[int, tuple[str, ...]]) -> None:
+    if email.first_page is None:
+        return
+    codes = [
+        code
+        for page in range(email.first_page, email.last_page + 1)
+        for code in marked.get(page, ())
+    ]
+    email.exemptions = tuple(dict.fromkeys([*email.exemptions, *codes]))

@@ -1,0 +1,99 @@
+"""The pipeline's records: what a parsed file hands to the import service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Address:
+    """One sender or recipient as printed, and what could be read from it."""
+
+    raw: str
+    name: str = ""
+    email: str = ""
+    organization: str = ""
+    redacted: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email or self.raw
+
+
+@dataclass
+class Email:
+    """One email as found in a file; ``quoted`` holds the earlier emails printed inside it,
+    newest first (each quotes the next)."""
+
+    sender: Address | None = None
+    to: list[Address] = field(default_factory=list)
+    cc: list[Address] = field(default_factory=list)
+    bcc: list[Address] = field(default_factory=list)
+    sent_at: datetime | None = None
+    date_raw: str = ""
+    subject: str = ""
+    body: str = ""
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    attachments: list[dict] = field(default_factory=list)
+    exemptions: tuple[str, ...] = ()
+    first_page: int | None = None
+    last_page: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    quoted: list[Email] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One page of a PDF: its text as extracted, its Bates stamp, and what was withheld."""
+
+    number: int
+    text: str
+    bates: str = ""
+    needs_ocr: bool = False
+    withheld_exemptions: tuple[str, ...] = ()
+    withheld: bool = False
+
+
+@dataclass
+class ParsedFile:
+    """Everything read from one source file. ``status`` is one of SourceFile's statuses."""
+
+    detected_type: str
+    status: str = "imported"
+    error: str = ""
+    pages: list[PageRecord] = field(default_factory=list)
+    emails: list[Email] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def remove_nul(email: Email) -> None:
+    """PostgreSQL text cannot hold NUL characters, which damaged messages do contain."""
+    for item in fields(email):
+        value = getattr(email, item.name)
+        if isinstance(value, str):
+            setattr(email, item.name, value.replace("\x00", ""))
+    if email.sender is not None:
+        email.sender = _clean_address(email.sender)
+    for name in ("to", "cc", "bcc"):
+        setattr(email, name, [_clean_address(address) for address in getattr(email, name)])
+    email.attachments = [
+        {
+            key: value.replace("\x00", "") if isinstance(value, str) else value
+            for key, value in a.items()
+        }
+        for a in email.attachments
+    ]
+    email.warnings = [warning.replace("\x00", "") for warning in email.warnings]
+
+
+def _clean_address(address: Address) -> Address:
+    return replace(
+        address,
+        raw=address.raw.replace("\x00", ""),
+        name=address.name.replace("\x00", ""),
+        email=address.email.replace("\x00", ""),
+        organization=address.organization.replace("\x00", ""),
+    )

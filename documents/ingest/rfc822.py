@@ -1,0 +1,148 @@
+"""RFC-822 messages (.eml files and mbox mailboxes) to Emails, with the standard library."""
+
+from __future__ import annotations
+
+import email.utils
+import mailbox
+import re
+from collections.abc import Iterator
+from datetime import tzinfo
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+import html2text
+
+from documents.ingest.addresses import parse_address, parse_address_list
+from documents.ingest.chains import body_text, set_date, split_chain
+from documents.ingest.exemptions import find_exemptions
+from documents.ingest.headers import Line
+from documents.ingest.records import Email, ParsedFile
+
+_PARSER = BytesParser(policy=policy.default)
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+def parse_eml(data: bytes, zone: str | tzinfo) -> ParsedFile:
+    message = _PARSER.parsebytes(data)
+    if not any(message.get(name) for name in ("From", "Date", "Subject", "Message-ID")):
+        return ParsedFile("eml", status="failed", error="no email headers (From, Date, Subject)")
+    return ParsedFile("eml", emails=[email_from_message(message, zone)])
+
+
+def parse_mbox(path: str | Path, zone: str | tzinfo) -> ParsedFile:
+    parsed = ParsedFile("mbox")
+    box = mailbox.mbox(str(path), factory=None, create=False)
+    try:
+        for index, key in enumerate(box.iterkeys(), start=1):
+            try:
+                message = _PARSER.parsebytes(box.get_bytes(key))
+                parsed.emails.append(email_from_message(message, zone))
+            except Exception as error:  # one damaged message must not lose the others
+                parsed.warnings.append(f"message {index} cannot be read: {error}")
+    finally:
+        box.close()
+    if not parsed.emails:
+        parsed.status, parsed.error = "failed", "no readable message in the mailbox"
+    return parsed
+
+
+def email_from_message(message: EmailMessage, zone: str | tzinfo) -> Email:
+    warnings: list[str] = []
+    sender = _header(message, "From", warnings)
+    result = Email(
+        sender=parse_address(_display(sender)) if sender.strip() else None,
+        to=parse_address_list(_display_list(_header(message, "To", warnings))),
+        cc=parse_address_list(_display_list(_header(message, "Cc", warnings))),
+        bcc=parse_address_list(_display_list(_header(message, "Bcc", warnings))),
+        subject=" ".join(_header(message, "Subject", warnings).split()),
+        message_id=_first_id(_header(message, "Message-ID", warnings)),
+        in_reply_to=_first_id(_header(message, "In-Reply-To", warnings)),
+        references=" ".join(_MESSAGE_ID.findall(_header(message, "References", warnings))),
+        attachments=list(_attachments(message, warnings)),
+        warnings=warnings,
+    )
+    set_date(result, _header(message, "Date", warnings), zone)
+    text = _body(message, warnings)
+    own, quoted = split_chain(
+        [Line(None, line) for line in text.splitlines()], result.subject, zone
+    )
+    result.body = body_text(own)
+    result.quoted = quoted
+    result.exemptions = find_exemptions(f"{result.body} {sender}")
+    return result
+
+
+def _header(message: EmailMessage, name: str, warnings: list[str]) -> str:
+    """A header as text; a header the policy cannot parse is read raw rather than lost."""
+    try:
+        value = message.get(name)
+        return "" if value is None else str(value)
+    except Exception as error:
+        warnings.append(f"{name} header damaged ({error}); kept as printed")
+        raw = message.get_all(name, failobj=[""])
+        return str(raw[0]) if raw else ""
+
+
+def _display(value: str) -> str:
+    name, address = email.utils.parseaddr(value)
+    if address and name:
+        return f"{name} <{address}>"
+    return address or value
+
+
+def _display_list(value: str) -> str:
+    pairs = email.utils.getaddresses([value]) if value else []
+    return "; ".join(
+        f"{name} <{address}>" if name and address else (address or name) for name, address in pairs
+    )
+
+
+def _first_id(value: str) -> str:
+    found = _MESSAGE_ID.search(value)
+    return found.group(0) if found else value.strip()
+
+
+def _body(message: EmailMessage, warnings: list[str]) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    content = _text_content(part, warnings)
+    if part.get_content_subtype() == "html":
+        return html_to_text(content)
+    return content
+
+
+def _text_content(part: EmailMessage, warnings: list[str]) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, AssertionError) as error:
+        warnings.append(f"body charset unreadable ({error}); decoded with replacements")
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from an HTML-only body: paragraphs, lists and link addresses kept."""
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.ignore_images = True
+    converter.ignore_emphasis = True
+    converter.ignore_tables = False
+    converter.unicode_snob = True
+    return converter.handle(html).strip()
+
+
+def _attachments(message: EmailMessage, warnings: list[str]) -> Iterator[dict]:
+    for part in message.iter_attachments():
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception as error:
+            warnings.append(f"attachment {part.get_filename()!r} cannot be decoded: {error}")
+            payload = None
+        yield {
+            "name": part.get_filename() or "(unnamed)",
+            "content_type": part.get_content_type(),
+            "size": len(payload) if payload is not None else None,
+        }

@@ -1,0 +1,118 @@
+"""The files of a release: folders walked, ZIP archives read safely, single files as given."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+# Limits that stop a hostile or broken ZIP before it fills the disk or memory.
+MAX_ZIP_MEMBERS = 20_000
+MAX_MEMBER_BYTES = 2 * 1024**3
+MAX_ZIP_TOTAL_BYTES = 20 * 1024**3
+# A member that inflates more than this many times over (and past 10 MB) is a bomb.
+MAX_COMPRESSION_RATIO = 200
+_RATIO_FLOOR_BYTES = 10 * 1024**2
+
+
+class UnsafeArchive(ValueError):
+    """The ZIP is refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    """One file of the release: its name within the release and where to read its bytes."""
+
+    name: str
+    path: Path | None = None  # a file on disk
+    archive: Path | None = None  # or a member of this ZIP
+    member: str = ""
+    refused: str = ""  # why a ZIP member is not read at all
+
+    def read(self) -> bytes:
+        if self.path is not None:
+            return self.path.read_bytes()
+        with zipfile.ZipFile(self.archive) as archive:
+            info = archive.getinfo(self.member)
+            with archive.open(info) as member:
+                data = member.read(info.file_size + 1)
+            if len(data) != info.file_size:
+                raise UnsafeArchive(
+                    f"{self.member}: its size differs from the size the ZIP declares"
+                )
+            return data
+
+
+def iter_sources(paths: list[Path]) -> Iterator[SourceInput]:
+    """Every file under ``paths`` in a stable order; a folder's files are named relative to it."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
+                yield from _file(child, child.relative_to(path).as_posix())
+        elif path.is_file():
+            yield from _file(path, path.name)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+
+
+def _file(path: Path, name: str) -> Iterator[SourceInput]:
+    if name.startswith(".") or "/." in name:
+        return  # hidden files (.DS_Store, ._resource forks) are not part of a release
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head == b"PK\x03\x04":
+        yield from zip_members(path, name)
+    else:
+        yield SourceInput(name=name, path=path)
+
+
+def zip_members(path: Path, name: str) -> Iterator[SourceInput]:
+    """The regular files of a ZIP. Absolute paths, "..", links and device files are refused,
+    as is an archive over the size, count or compression-ratio limits."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as error:
+        yield SourceInput(name=name, path=path, refused=f"damaged ZIP archive: {error}")
+        return
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        problem = _archive_problem(infos)
+        if problem:
+            yield SourceInput(name=name, path=path, refused=problem)
+            return
+        for info in sorted(infos, key=lambda i: i.filename):
+            member = PurePosixPath(info.filename)
+            if member.name.startswith(".") or "__MACOSX" in member.parts:
+                continue
+            refused = _member_problem(info)
+            yield SourceInput(
+                name=f"{name}/{info.filename}", archive=path, member=info.filename, refused=refused
+            )
+
+
+def _archive_problem(infos: list[zipfile.ZipInfo]) -> str:
+    if len(infos) > MAX_ZIP_MEMBERS:
+        return f"refused: the ZIP holds {len(infos):,} files, more than {MAX_ZIP_MEMBERS:,}"
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ZIP_TOTAL_BYTES:
+        return (
+            f"refused: the ZIP would unpack to {total:,} bytes, more than {MAX_ZIP_TOTAL_BYTES:,}"
+        )
+    return ""
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str:
+    member = PurePosixPath(info.filename.replace("\\", "/"))
+    if member.is_absolute() or ".." in member.parts or ":" in member.parts[0]:
+        return "refused: its path points outside the release"
+    mode = info.external_attr >> 16
+    if mode and (stat.S_ISLNK(mode) or not stat.S_ISREG(mode)):
+        return "refused: a link or device file, not a regular file"
+    if info.file_size > MAX_MEMBER_BYTES:
+        return f"refused: {info.file_size:,} bytes unpacked, more than {MAX_MEMBER_BYTES:,}"
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+        return f"refused: compressed {ratio:,.0f} to 1, a ZIP bomb"
+    return ""

@@ -1,0 +1,30 @@
+"""Subjects: reply and forward prefixes, and the key threads are matched on."""
+
+from __future__ import annotations
+
+import re
+
+# "RE:", "Re :", "FW:", "Fwd:", "RE[2]:", "AW:", "WG:", "[EXTERNAL]" in any number and order.
+_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr)\s*(?:\[\d+\]|\(\d+\))?\s*[:;]|\[external\]|\*\*\*\s*external\s*\*\*\*)\s*",
+    re.IGNORECASE,
+)
+
+
+def strip_reply_prefix(subject: str) -> str:
+    """The subject without one leading reply or forward prefix."""
+    return _PREFIX.sub("", subject, count=1).strip()
+
+
+def normalize_subject(subject: str) -> str:
+    """Lower-case, every prefix removed, spaces collapsed: "RE: FW: Opt-out  " -> "opt-out".
+
+    An empty result (a subject that was only "FW:") never threads emails together by itself.
+    """
+    text = subject or ""
+    while True:
+        stripped = _PREFIX.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return " ".join(text.lower().split())[:500]

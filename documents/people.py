@@ -1,0 +1,75 @@
+"""Senders and recipients to Persons: one Person per human across the spellings a release prints."""
+
+from __future__ import annotations
+
+from django.db.models.functions import Lower
+
+from documents.ingest import Address
+from documents.ingest.addresses import person_keys
+from documents.models import Person, PersonAlias
+
+
+class PersonResolver:
+    """Finds or creates the Person for an address; remembers answers for one import."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, Person] = {}
+
+    def resolve(self, address: Address | None) -> Person | None:
+        """None for a redacted or empty address: a redaction is never merged into a person."""
+        if address is None or address.redacted:
+            return None
+        keys = person_keys(address)
+        if not keys:
+            return None
+        person = next((found for key in keys if (found := self._find(key))), None)
+        if person is None:
+            person = Person.objects.create(
+                name=address.name or address.email,
+                email=address.email,
+                organization=address.organization[:200],
+            )
+        else:
+            self._complete(person, address)
+        for key in keys:
+            if key not in self._by_key:
+                PersonAlias.objects.get_or_create(
+                    normalized=key[:500], defaults={"person": person, "alias": address.raw[:500]}
+                )
+                self._by_key[key] = person
+        return person
+
+    def _find(self, key: str) -> Person | None:
+        if key in self._by_key:
+            return self._by_key[key]
+        alias = PersonAlias.objects.select_related("person").filter(normalized=key[:500]).first()
+        person = alias.person if alias else None
+        if person is None and key.startswith("email:"):
+            person = (
+                Person.objects.annotate(email_lower=Lower("email"))
+                .filter(email_lower=key.removeprefix("email:"))
+                .first()
+            )
+        if person is not None:
+            self._by_key[key] = person
+        return person
+
+    @staticmethod
+    def _complete(person: Person, address: Address) -> None:
+        """Fill what an earlier spelling lacked: an address, a full name, an organization."""
+        changed = []
+        if (
+            not person.email
+            and address.email
+            and not Person.objects.filter(email__iexact=address.email).exists()
+        ):
+            person.email = address.email
+            changed.append("email")
+        if address.name and (not person.name or person.name == person.email):
+            person.name = address.name
+            changed.append("name")
+        if address.organization and not person.organization:
+            person.organization = address.organization[:200]
+            changed.append("organization")
+        if changed:
+            person.save(update_fields=changed)

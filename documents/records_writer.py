@@ -1,0 +1,221 @@
+"""Parsed emails to Documents, Recipients and Appearances: dedupe, people, threads, places.
+
+"One email, one Document": an email printed on its own, quoted in later replies, or found again
+in another file or batch is matched to the Document it already is (by Message-ID, else by sender,
+sent minute, normalized subject and the start of the body) and only gains an Appearance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+from difflib import SequenceMatcher
+
+from documents.ingest import Email, PlaceIndex, normalize_subject
+from documents.ingest.exemptions import strip_exemption_codes
+from documents.ingest.records import remove_nul
+from documents.models import Appearance, Document, Person, Recipient, SourceFile, Thread
+from documents.people import PersonResolver
+from documents.threads import find_thread
+
+# How much of a body identifies it, and how alike two must be: a redacted copy differs from its
+# original by the redaction codes, a quoted copy by its line wrapping and "> " marks.
+BODY_START_CHARS = 200
+SAME_BODY_RATIO = 0.75
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    matched: int = 0
+    appearances: int = 0
+    thread_ids: set[int] = field(default_factory=set)
+    warnings: int = 0
+
+
+class DocumentWriter:
+    """Writes the emails of one source file; the caller holds the transaction."""
+
+    def __init__(self, source_file: SourceFile, people: PersonResolver, places: PlaceIndex):
+        self.source_file = source_file
+        self.people = people
+        self.places = places
+        self.bates = dict(source_file.pages.values_list("number", "bates"))
+        self.result = WriteResult()
+        self.position = 0
+
+    def write(self, email: Email) -> Document:
+        """One printed email and the chain it quotes; returns the printed email's Document."""
+        chain = [email, *email.quoted]
+        documents: list[Document] = []
+        parent = None
+        # Oldest first, so that each reply finds its parent's thread.
+        for each in reversed(chain):
+            document = self._document(each, parent)
+            documents.append(document)
+            parent = document
+        documents.reverse()
+        top = documents[0]
+        self._appear(top, email, None)
+        for document, quoted in zip(documents[1:], email.quoted, strict=True):
+            if document.pk != top.pk:
+                self._appear(document, quoted, top)
+        return top
+
+    def _document(self, email: Email, parent: Document | None) -> Document:
+        remove_nul(email)
+        sender = self.people.resolve(email.sender)
+        redacted = bool(email.sender and email.sender.redacted)
+        subject_key = normalize_subject(email.subject)
+        existing = self._existing(email, sender, redacted, subject_key)
+        if existing is not None:
+            self._complete(existing, email, parent)
+            self.result.matched += 1
+            self.result.thread_ids.add(existing.thread_id)
+            return existing
+        recipients = [
+            (field_name, position, address, self.people.resolve(address))
+            for field_name, addresses in (("to", email.to), ("cc", email.cc), ("bcc", email.bcc))
+            for position, address in enumerate(addresses)
+            if address.raw or address.redacted
+        ]
+        participants = {p.id for p in [sender, *(r[3] for r in recipients)] if p is not None}
+        references = [*re.findall(r"<[^<>\s]+>", email.references), email.in_reply_to]
+        thread = find_thread(
+            parent=parent,
+            message_id=email.message_id,
+            references=[ref for ref in references if ref],
+            normalized_subject=subject_key,
+            sent_at=email.sent_at,
+            participant_ids=participants,
+        )
+        if thread is None:
+            thread = Thread.objects.create(subject=email.subject, normalized_subject=subject_key)
+        document = Document.objects.create(
+            thread=thread,
+            parent=parent,
+            sender=sender,
+            sender_raw=(email.sender.raw if email.sender else "")[:500],
+            sender_redacted=redacted,
+            sent_at=email.sent_at,
+            date_raw=email.date_raw[:200],
+            subject=email.subject,
+            normalized_subject=subject_key,
+            body=email.body,
+            message_id=email.message_id[:998],
+            in_reply_to=email.in_reply_to[:998],
+            references=email.references,
+            fingerprint=fingerprint(sender, redacted, email, subject_key),
+            exemptions=list(email.exemptions),
+            attachments=email.attachments,
+            parse_warnings=email.warnings,
+        )
+        Recipient.objects.bulk_create(
+            Recipient(
+                document=document,
+                person=person,
+                field=field_name,
+                raw=(address.raw or "(blank)")[:500],
+                redacted=address.redacted,
+                position=position,
+            )
+            for field_name, position, address, person in recipients
+        )
+        places = self.places.find(f"{email.subject}\n{email.body}")
+        if places:
+            document.jurisdictions.set(places)
+        self.result.created += 1
+        self.result.warnings += len(email.warnings)
+        self.result.thread_ids.add(thread.id)
+        return document
+
+    def _existing(
+        self, email: Email, sender: Person | None, redacted: bool, subject_key: str
+    ) -> Document | None:
+        if email.message_id:
+            found = Document.objects.filter(message_id=email.message_id).first()
+            if found:
+                return found
+        if email.sent_at is not None:
+            minute = email.sent_at.replace(second=0, microsecond=0)
+            candidates = Document.objects.filter(
+                sent_at__gte=minute,
+                sent_at__lt=minute + timedelta(minutes=1),
+                normalized_subject=subject_key,
+                sender=sender,
+                sender_redacted=redacted,
+            )
+            for candidate in candidates:
+                if same_body(candidate.body, email.body):
+                    return candidate
+        key = fingerprint(sender, redacted, email, subject_key)
+        return Document.objects.filter(fingerprint=key).first() if key else None
+
+    @staticmethod
+    def _complete(document: Document, email: Email, parent: Document | None) -> None:
+        """A later copy may print what an earlier one lacked (a Message-ID, recipients)."""
+        changed = []
+        for name in ("message_id", "in_reply_to", "references"):
+            if not getattr(document, name) and getattr(email, name):
+                setattr(document, name, getattr(email, name))
+                changed.append(name)
+        if document.sent_at is None and email.sent_at is not None:
+            document.sent_at, document.date_raw = email.sent_at, email.date_raw[:200]
+            changed += ["sent_at", "date_raw"]
+        if not document.attachments and email.attachments:
+            document.attachments = email.attachments
+            changed.append("attachments")
+        if document.parent_id is None and parent is not None and parent.pk != document.pk:
+            document.parent = parent
+            changed.append("parent")
+        extra = [code for code in email.exemptions if code not in document.exemptions]
+        if extra:
+            document.exemptions = [*document.exemptions, *extra]
+            changed.append("exemptions")
+        if changed:
+            document.save(update_fields=changed)
+
+    def _appear(self, document: Document, email: Email, quoted_in: Document | None) -> None:
+        first, last = email.first_page, email.last_page
+        Appearance.objects.create(
+            document=document,
+            source_file=self.source_file,
+            kind=Appearance.Kind.QUOTED if quoted_in else Appearance.Kind.STANDALONE,
+            quoted_in=quoted_in,
+            position=self.position,
+            first_page=first,
+            last_page=last if first is not None else None,
+            bates_start=self.bates.get(first, "") if first else "",
+            bates_end=self.bates.get(last, "") if last else "",
+        )
+        self.position += 1
+        self.result.appearances += 1
+
+
+def body_key(body: str) -> str:
+    """The start of a body with redaction codes, quote marks, spacing and case removed."""
+    text = strip_exemption_codes(body)
+    return re.sub(r"[^a-z0-9]+", "", text.lower())[:BODY_START_CHARS]
+
+
+def same_body(first: str, second: str) -> bool:
+    a, b = body_key(first), body_key(second)
+    if not a or not b or a.startswith(b) or b.startswith(a):
+        return True
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_BODY_RATIO
+
+
+def fingerprint(sender: Person | None, redacted: bool, email: Email, subject_key: str) -> str:
+    """The dedupe key stored on a Document; empty when too little is known to be sure."""
+    if email.sent_at is None or not (sender or redacted):
+        return ""
+    who = (
+        f"person:{sender.id}"
+        if sender
+        else "redacted:" + (email.sender.raw if email.sender else "")
+    )
+    minute = email.sent_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+    text = f"{who}|{minute}|{subject_key}|{body_key(email.body)}"
+    return hashlib.sha256(text.encode()).hexdigest()
