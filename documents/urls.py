@@ -2,4 +2,7 @@ from django.urls import path
 
 from documents import views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("emails/<int:pk>/", views.document_detail, name="document"),
+]
