@@ -48,12 +48,16 @@ def export_queryset(batch_name: str | None = None) -> QuerySet[Document]:
     appearances = Appearance.objects.select_related("source_file__batch").order_by(
         "source_file__batch__created_at", "source_file__original_name", "position"
     )
-    return documents.order_by("sent_at", "id").prefetch_related(
-        Prefetch("appearances", queryset=appearances),
-        Prefetch("recipient_entries", queryset=Recipient.objects.select_related("person")),
-        "jurisdictions__parent",
-        "thread__tags",
-    ).select_related("sender")
+    return (
+        documents.order_by("sent_at", "id")
+        .prefetch_related(
+            Prefetch("appearances", queryset=appearances),
+            Prefetch("recipient_entries", queryset=Recipient.objects.select_related("person")),
+            "jurisdictions__parent",
+            "thread__tags",
+        )
+        .select_related("sender")
+    )
 
 
 def document_records(batch_name: str | None = None) -> Iterator[dict]:
@@ -63,14 +67,18 @@ def document_records(batch_name: str | None = None) -> Iterator[dict]:
 
 def document_record(document: Document, batch_name: str | None = None) -> dict:
     appearances = list(document.appearances.all())
-    in_batch = [a for a in appearances if a.source_file.batch.name == batch_name] if batch_name else []
+    in_batch = (
+        [a for a in appearances if a.source_file.batch.name == batch_name] if batch_name else []
+    )
     first = (in_batch or appearances or [None])[0]
     batch = first.source_file.batch if first else None
     recipients = {"to": [], "cc": [], "bcc": []}
     for entry in document.recipient_entries.all():
         recipients[entry.field].append(
             {
-                "name": "" if entry.redacted else (entry.person.name if entry.person else entry.raw),
+                "name": ""
+                if entry.redacted
+                else (entry.person.name if entry.person else entry.raw),
                 "email": entry.person.email if entry.person else "",
                 "redacted": entry.redacted,
             }

@@ -77,3 +77,17 @@ def gazetteer_db(db):
 
     if not Jurisdiction.objects.exists():
         load_gazetteer()
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    """Stored copies of imported files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def run_import(paths, name="test-batch", timezone="America/Los_Angeles", **options):
+    from documents.importer import BatchImporter, BatchOptions
+
+    batch_options = BatchOptions(name=name, timezone=timezone, **options)
+    return BatchImporter(batch_options).run([Path(p) for p in paths])

@@ -46,7 +46,8 @@ _NOTES_SENDER = re.compile(
     r"^(?P<name>[A-Z][^/@<>:;]{1,60}?(?:/[A-Za-z0-9 &.'-]+)+@[A-Za-z0-9.-]+)(?:\s+(?P<rest>.*))?$"
 )
 _NOTES_DATE = re.compile(
-    r"^(?P<date>\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d\d(?::\d\d)?\s*(?:[AP]\.?M\.?)?)(?:\s+(?P<rest>.*))?$",
+    r"^(?P<date>\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d\d(?::\d\d)?(?:\s*[AP]\.?M\.?)?)"
+    r"\s*(?P<rest>(?:To|cc|bcc|Subject)\b.*)?$",
     re.IGNORECASE,
 )
 # Outlook on the web prints the subject, the sender, then "Tue 11/7/2017 4:02 PM", then To: / Cc:.
