@@ -1,0 +1,70 @@
+"""Real releases from ../shared/corpus (skipped when the folder is not beside the checkout)."""
+
+import shutil
+
+import pytest
+
+from documents.models import Document, SourceFile
+from tests.conftest import CORPUS, run_import
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the checkout"),
+]
+BEGA = CORPUS / "dc-bega-emails" / "20180313-BEGA-JT"
+
+
+def test_every_dc_bega_eml_imports(media_root, gazetteer_db):
+    emls = sorted(CORPUS.glob("dc-bega-emails/**/*.eml"))
+    report = run_import([CORPUS / "dc-bega-emails"], name="dc-bega", timezone="America/New_York")
+    outcomes = {o.name: o for o in report.files}
+    eml_outcomes = [o for name, o in outcomes.items() if name.endswith(".eml")]
+    assert len(eml_outcomes) == len(emls) == 345
+    assert {o.status for o in eml_outcomes} <= {"imported", "skipped"}
+    # Image-only scans and the letters are reported, never silently dropped.
+    assert outcomes["20180227-COST-OOG/Emails/Grimaldi-emails.pdf"].status == "needs_ocr"
+    assert "no email found" in outcomes["20180313-BEGA-JT/Carol Schwartz Press Release BEGA.pdf"].reason
+
+
+@pytest.mark.parametrize(
+    ("pdf", "eml"),
+    [
+        (
+            "My Resignation from the Board of Ethics and Government Accountability _Redacted.pdf",
+            "My Resignation from the Board of Ethics and Government Accountability .msg.eml",
+        ),
+        ("Re_ possible to delay mtg a day or so_ _Redacted.pdf", "RE  possible to delay mtg a day or so   (1).msg.eml"),
+    ],
+)  # fmt: skip
+def test_outlook_pdf_emails_match_their_eml_copies(pdf, eml, tmp_path, media_root, gazetteer_db):
+    release = tmp_path / "release"
+    release.mkdir()
+    shutil.copy(BEGA / pdf, release / pdf)
+    shutil.copy(BEGA / eml, release / eml)
+    report = run_import([release], timezone="America/New_York")
+    assert report.failed == []
+    eml_document = Document.objects.get(
+        appearances__source_file__original_name=eml, appearances__kind="standalone"
+    )
+    printed = Document.objects.filter(appearances__source_file__original_name=pdf)
+    # The email the .eml holds is printed in the PDF too, and both are one Document.
+    assert eml_document in printed
+    assert eml_document.appearances.filter(source_file__original_name=pdf).exists()
+    assert eml_document.sender.name and eml_document.sender.email.endswith("@dc.gov")
+    names = {r.person.name for r in eml_document.recipient_entries.exclude(person=None)}
+    assert names  # recipients resolved to people in both forms
+
+
+def test_bad_pdfs_fail_with_reasons_and_the_rest_of_the_batch_imports(tmp_path, media_root, gazetteer_db):
+    release = tmp_path / "release"
+    shutil.copytree(CORPUS / "bad-pdfs", release / "bad-pdfs")
+    shutil.copy(BEGA / "Re_ BEGA_Redacted.pdf", release / "good.pdf")
+    report = run_import([release])
+    outcomes = {o.name: o for o in report.files}
+    assert outcomes.pop("good.pdf").status == "imported"
+    assert len(outcomes) == len(list((CORPUS / "bad-pdfs").rglob("*.pdf")))
+    for name, outcome in outcomes.items():
+        assert outcome.status in ("failed", "encrypted", "needs_ocr"), name
+        assert outcome.reason, name
+    assert SourceFile.objects.get(original_name="bad-pdfs/pdfminer-samples/aes-256.pdf").status == "encrypted"
+    assert Document.objects.filter(appearances__source_file__original_name="good.pdf").exists()
