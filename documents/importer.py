@@ -32,6 +32,7 @@ from documents.ingest import (
     PlaceRef,
     SourceInput,
     count_pages,
+    extract_page_list,
     extract_pages,
     iter_sources,
     parse_file,
@@ -220,7 +221,7 @@ class BatchImporter:
             list(range(start, min(start + PAGES_PER_TASK, total + 1)))
             for start in range(1, total + 1, PAGES_PER_TASK)
         ]
-        results = self.pool.map(_extract_chunk, [str(stored)] * len(chunks), chunks)
+        results = self.pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
 
         def pages() -> Iterator:
             for chunk in results:
@@ -354,10 +355,6 @@ class BatchImporter:
         # "spawn": the workers import only the pure ingest package, never a live DB connection.
         with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
             yield pool
-
-
-def _extract_chunk(path: str, numbers: list[int]):
-    return list(extract_pages(path, numbers))
 
 
 def update_batch_counters(batch: Batch) -> None:

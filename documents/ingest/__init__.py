@@ -11,7 +11,7 @@ from pathlib import Path
 
 from documents.ingest.exemptions import EXEMPTIONS, find_exemptions
 from documents.ingest.pdf_production import parse_pdf
-from documents.ingest.pdf_text import PdfPage, count_pages, extract_pages
+from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, extract_pages
 from documents.ingest.places import PlaceIndex, PlaceRef
 from documents.ingest.records import Address, Email, PageRecord, ParsedFile
 from documents.ingest.rfc822 import parse_eml, parse_mbox
@@ -32,6 +32,7 @@ __all__ = [
     "SourceInput",
     "UnsafeArchive",
     "count_pages",
+    "extract_page_list",
     "extract_pages",
     "find_exemptions",
     "iter_sources",

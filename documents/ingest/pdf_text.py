@@ -82,6 +82,11 @@ def extract_pages(
             yield PdfPage(number, tuple(page_lines(layout)))
 
 
+def extract_page_list(source: str, numbers: list[int]) -> list[PdfPage]:
+    """Some pages of a PDF, for a worker process (which imports no Django)."""
+    return list(extract_pages(source, numbers))
+
+
 def page_lines(layout: LTPage) -> list[str]:
     """The page's text lines, top to bottom, with lines on one baseline joined left to right."""
     pieces = [
