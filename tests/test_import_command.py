@@ -56,7 +56,12 @@ def test_interrupted_run_leaves_whole_files_and_a_rerun_finishes(
     statuses = {o.name: o.status for o in report.files}
     assert statuses.pop("ICE-production-1-outlook.pdf") == "skipped"
     assert set(statuses.values()) == {"imported"}
-    assert Document.objects.filter(appearances__source_file__original_name="ICE-production-2-notes.pdf").count() == 1
+    assert (
+        Document.objects.filter(
+            appearances__source_file__original_name="ICE-production-2-notes.pdf"
+        ).count()
+        == 1
+    )
 
 
 def test_zip_release_with_a_path_outside_the_batch(release, tmp_path, media_root, gazetteer_db):
@@ -79,7 +84,9 @@ def test_workers_give_the_same_result(release, media_root, gazetteer_db):
     SourceFile.objects.all().delete()
     from documents.importer import BatchImporter, BatchOptions
 
-    BatchImporter(BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2).run([release])
+    BatchImporter(BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2).run(
+        [release]
+    )
     assert sorted(Document.objects.values_list("subject", "sent_at", "body")) == single
     assert report.failed == []
 

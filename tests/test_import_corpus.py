@@ -23,7 +23,10 @@ def test_every_dc_bega_eml_imports(media_root, gazetteer_db):
     assert {o.status for o in eml_outcomes} <= {"imported", "skipped"}
     # Image-only scans and the letters are reported, never silently dropped.
     assert outcomes["20180227-COST-OOG/Emails/Grimaldi-emails.pdf"].status == "needs_ocr"
-    assert "no email found" in outcomes["20180313-BEGA-JT/Carol Schwartz Press Release BEGA.pdf"].reason
+    assert (
+        "no email found"
+        in outcomes["20180313-BEGA-JT/Carol Schwartz Press Release BEGA.pdf"].reason
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +58,9 @@ def test_outlook_pdf_emails_match_their_eml_copies(pdf, eml, tmp_path, media_roo
     assert names  # recipients resolved to people in both forms
 
 
-def test_bad_pdfs_fail_with_reasons_and_the_rest_of_the_batch_imports(tmp_path, media_root, gazetteer_db):
+def test_bad_pdfs_fail_with_reasons_and_the_rest_of_the_batch_imports(
+    tmp_path, media_root, gazetteer_db
+):
     release = tmp_path / "release"
     shutil.copytree(CORPUS / "bad-pdfs", release / "bad-pdfs")
     shutil.copy(BEGA / "Re_ BEGA_Redacted.pdf", release / "good.pdf")
@@ -66,5 +71,8 @@ def test_bad_pdfs_fail_with_reasons_and_the_rest_of_the_batch_imports(tmp_path, 
     for name, outcome in outcomes.items():
         assert outcome.status in ("failed", "encrypted", "needs_ocr"), name
         assert outcome.reason, name
-    assert SourceFile.objects.get(original_name="bad-pdfs/pdfminer-samples/aes-256.pdf").status == "encrypted"
+    assert (
+        SourceFile.objects.get(original_name="bad-pdfs/pdfminer-samples/aes-256.pdf").status
+        == "encrypted"
+    )
     assert Document.objects.filter(appearances__source_file__original_name="good.pdf").exists()

@@ -147,7 +147,9 @@ def test_export_contract(sample):
     assert draft["sender"] == {"name": "Marc Rapp", "email": "marc.rapp@dhs.gov", "redacted": False}
     request = next(r for r in records if r["subject"] == truth.emails["request"].subject)
     assert {"name": "", "email": "", "redacted": True} in request["cc"]
-    assert {"name": "Santa Clara County", "kind": "county", "state": "CA"} in request["jurisdictions"]
+    assert {"name": "Santa Clara County", "kind": "county", "state": "CA"} in request[
+        "jurisdictions"
+    ]
     assert [a["quoted"] for a in request["appearances"]].count(True) == 2
     csv_out = io.StringIO()
     call_command("export_documents", "--format", "csv", stdout=csv_out)

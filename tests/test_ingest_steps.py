@@ -157,7 +157,9 @@ def test_furniture_is_data_not_text():
 
 
 def test_withheld_page():
-    [page] = clean_pages([(7, ("Withheld pursuant to exemption", "(b)(5); (b)(7)(E)", "DHS-0001234"))])
+    [page] = clean_pages(
+        [(7, ("Withheld pursuant to exemption", "(b)(5); (b)(7)(E)", "DHS-0001234"))]
+    )
     assert page.withheld and page.withheld_exemptions == ("(b)(5)", "(b)(7)(E)")
     assert page.bates == "DHS-0001234"
 

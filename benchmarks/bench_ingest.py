@@ -1,0 +1,117 @@
+"""make bench-ingest: import a generated production of 1,000+ pages and compare with plain pdfminer.
+
+Prints pages/s, emails/s and peak memory of each run, and the import time as a ratio of plain
+pdfminer.six ``extract_text`` on the same file. Each run is its own process, so peak memory
+(ru_maxrss) is that run's alone; runs at two file lengths show whether memory grows with length.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EMAILS_PER_1000_PAGES = 1200
+
+
+def write_production(path: Path, emails: int) -> None:
+    from documents.sample_batch import (
+        RAPP,
+        VENTURELLA,
+        SampleEmail,
+        _at,
+        _draw_pdf,
+        _outlook,
+    )
+
+    blocks = []
+    for n in range(emails):
+        sender, recipient = (VENTURELLA, RAPP) if n % 2 else (RAPP, VENTURELLA)
+        body = [
+            f"Item {n}.{line}: Secure Communities deployment status for county {n % 58} of"
+            " California; activation, opt-out questions and (b)(6) contacts."
+            for line in range(30)
+        ]
+        email = SampleEmail(
+            f"e{n}", sender, [recipient], _at(1, 8, 0) + timedelta(minutes=7 * n),
+            f"Deployment update {n // 3}", body,
+        )  # fmt: skip
+        blocks.append(_outlook(email, quoted=False))
+    _draw_pdf(path, blocks, 1)
+
+
+def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
+    started = time.perf_counter()
+    if phase == "extract":
+        from pdfminer.high_level import extract_text
+
+        pages = extract_text(str(pdf)).count("\f")
+        emails = 0
+    else:
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foia_archive.settings")
+        django.setup()
+        from django.db import transaction
+
+        from documents.importer import BatchImporter, BatchOptions
+
+        with transaction.atomic():
+            importer = BatchImporter(BatchOptions(name="bench", timezone="UTC"), workers=workers)
+            report = importer.run([pdf])
+            pages, emails = report.pages, report.emails
+            transaction.set_rollback(True)  # leave the database as it was
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": seconds, "pages": pages, "emails": emails, "peak_mb": peak_kb / 1024,
+            "workers_peak_mb": children_kb / 1024}  # fmt: skip
+
+
+def measure(phase: str, pdf: Path, workers: int = 1) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, str(pdf), str(workers)],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    ).stdout  # fmt: skip
+    return json.loads(output.splitlines()[-1])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        short, long = Path(folder) / "short.pdf", Path(folder) / "long.pdf"
+        write_production(short, EMAILS_PER_1000_PAGES // 2)
+        write_production(long, EMAILS_PER_1000_PAGES)
+        plain = measure("extract", long)
+        print(f"Production: {plain['pages']:,} pages ({long.stat().st_size / 1e6:.1f} MB)")
+        print(f"plain pdfminer extract_text: {plain['seconds']:.1f} s, "
+              f"{plain['pages'] / plain['seconds']:.1f} pages/s, peak {plain['peak_mb']:.0f} MB")  # fmt: skip
+        runs = {}
+        for workers in (1, 2):
+            run = runs[workers] = measure("import", long, workers)
+            print(
+                f"import_batch --workers {workers}: {run['seconds']:.1f} s, "
+                f"{run['pages'] / run['seconds']:.1f} pages/s, {run['emails'] / run['seconds']:.1f} "
+                f"emails/s, peak {run['peak_mb']:.0f} MB (workers {run['workers_peak_mb']:.0f} MB), "
+                f"{run['seconds'] / plain['seconds']:.2f}x plain extraction "
+                f"(target {'1.3x' if workers == 1 else '< 1.0x'})"
+            )
+        half = measure("import", short, 1)
+        print(
+            f"peak memory of import_batch: {half['peak_mb']:.0f} MB for {half['pages']:,} pages, "
+            f"{runs[1]['peak_mb']:.0f} MB for {runs[1]['pages']:,} pages"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--phase":
+        print(json.dumps(run_phase(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))))
+    else:
+        main()
