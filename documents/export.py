@@ -53,7 +53,7 @@ def export_queryset(batch_name: str | None = None) -> QuerySet[Document]:
         .prefetch_related(
             Prefetch("appearances", queryset=appearances),
             Prefetch("recipient_entries", queryset=Recipient.objects.select_related("person")),
-            "jurisdictions__parent",
+            "jurisdictions",
             "thread__tags",
         )
         .select_related("sender")

@@ -12,11 +12,12 @@ import logging
 import shutil
 import tempfile
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from django.utils import timezone
 from documents.ingest import (
     HEAD_BYTES,
     ParsedFile,
+    PdfPage,
     PlaceIndex,
     PlaceRef,
     SourceInput,
@@ -94,29 +96,33 @@ class ImportReport:
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.files if o.status in ("failed", "encrypted", "needs_ocr")]
 
+    def total(self, name: str) -> int:
+        """The sum of one FileOutcome counter over the batch's files."""
+        return sum(getattr(outcome, name) for outcome in self.files)
+
     @property
     def pages(self) -> int:
-        return sum(outcome.pages for outcome in self.files)
+        return self.total("pages")
 
     @property
     def ocr_pages(self) -> int:
-        return sum(outcome.ocr_pages for outcome in self.files)
+        return self.total("ocr_pages")
 
     @property
     def emails(self) -> int:
-        return sum(outcome.emails for outcome in self.files)
+        return self.total("emails")
 
     @property
     def new_emails(self) -> int:
-        return sum(outcome.new_emails for outcome in self.files)
+        return self.total("new_emails")
+
+    @property
+    def warnings(self) -> int:
+        return self.total("warnings")
 
     @property
     def threads(self) -> int:
         return len(set().union(*(outcome.thread_ids for outcome in self.files)))
-
-    @property
-    def warnings(self) -> int:
-        return sum(outcome.warnings for outcome in self.files)
 
 
 Progress = Callable[[str, FileOutcome | None, int], None]
@@ -201,35 +207,30 @@ class BatchImporter:
 
     def _parse(self, stored: Path, detected: str) -> ParsedFile:
         pages = None
-        if detected == "pdf" and self.pool is not None:
-            pages = self._pages_in_parallel(stored)
-        else:
-            pages = self._counted(extract_pages(stored)) if detected == "pdf" else None
+        if detected == "pdf":
+            pages = self._counted(
+                self._pages_in_parallel(stored) if self.pool else extract_pages(stored)
+            )
         return parse_file(stored, detected, self.zone, pages)
 
-    def _counted(self, pages: Iterator) -> Iterator:
+    def _counted(self, pages: Iterable[PdfPage]) -> Iterator[PdfPage]:
         for page in pages:
             self.progress("", None, 1)
             yield page
 
-    def _pages_in_parallel(self, stored: Path) -> Iterator:
+    def _pages_in_parallel(self, stored: Path) -> Iterable[PdfPage]:
+        """Chunks of pages extracted in the worker processes, yielded in page order."""
         try:
             total = count_pages(stored)
         except Exception:
-            return self._counted(extract_pages(stored))  # parse_pdf reports the reason
+            return extract_pages(stored)  # parse_pdf reports the reason
         chunks = [
             list(range(start, min(start + PAGES_PER_TASK, total + 1)))
             for start in range(1, total + 1, PAGES_PER_TASK)
         ]
-        results = self.pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
-
-        def pages() -> Iterator:
-            for chunk in results:
-                for page in chunk:
-                    self.progress("", None, 1)
-                    yield page
-
-        return pages()
+        return chain.from_iterable(
+            self.pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
+        )
 
     def _write(self, source, sha, size, detected, stored, parsed: ParsedFile) -> FileOutcome:
         source_file = SourceFile.objects.create(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models.functions import Lower
-
 from documents.ingest import Address
 from documents.ingest.addresses import person_keys
 from documents.models import Person, PersonAlias
@@ -45,11 +43,7 @@ class PersonResolver:
         alias = PersonAlias.objects.select_related("person").filter(normalized=key[:500]).first()
         person = alias.person if alias else None
         if person is None and key.startswith("email:"):
-            person = (
-                Person.objects.annotate(email_lower=Lower("email"))
-                .filter(email_lower=key.removeprefix("email:"))
-                .first()
-            )
+            person = Person.objects.filter(email__iexact=key.removeprefix("email:")).first()
         if person is not None:
             self._by_key[key] = person
         return person

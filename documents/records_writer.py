@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from difflib import SequenceMatcher
 
-from documents.ingest import Email, PlaceIndex, normalize_subject
+from documents.ingest import Address, Email, PlaceIndex, normalize_subject
 from documents.ingest.exemptions import strip_exemption_codes
 from documents.ingest.records import remove_nul
 from documents.models import Appearance, Document, Person, Recipient, SourceFile, Thread
@@ -69,18 +69,16 @@ class DocumentWriter:
         sender = self.people.resolve(email.sender)
         redacted = bool(email.sender and email.sender.redacted)
         subject_key = normalize_subject(email.subject)
-        existing = self._existing(email, sender, redacted, subject_key)
+        key = fingerprint(sender, redacted, email, subject_key)
+        existing = self._existing(email, sender, redacted, subject_key, key)
         if existing is not None:
             self._complete(existing, email, parent)
+            if (email.to or email.cc or email.bcc) and not existing.recipient_entries.exists():
+                self._add_recipients(existing, self._recipients(email))
             self.result.matched += 1
             self.result.thread_ids.add(existing.thread_id)
             return existing
-        recipients = [
-            (field_name, position, address, self.people.resolve(address))
-            for field_name, addresses in (("to", email.to), ("cc", email.cc), ("bcc", email.bcc))
-            for position, address in enumerate(addresses)
-            if address.raw or address.redacted
-        ]
+        recipients = self._recipients(email)
         participants = {p.id for p in [sender, *(r[3] for r in recipients)] if p is not None}
         references = [*re.findall(r"<[^<>\s]+>", email.references), email.in_reply_to]
         thread = find_thread(
@@ -107,11 +105,30 @@ class DocumentWriter:
             message_id=email.message_id[:998],
             in_reply_to=email.in_reply_to[:998],
             references=email.references,
-            fingerprint=fingerprint(sender, redacted, email, subject_key),
+            fingerprint=key,
             exemptions=list(email.exemptions),
             attachments=email.attachments,
             parse_warnings=email.warnings,
         )
+        self._add_recipients(document, recipients)
+        places = self.places.find(f"{email.subject}\n{email.body}")
+        if places:
+            document.jurisdictions.add(*places)
+        self.result.created += 1
+        self.result.warnings += len(email.warnings)
+        self.result.thread_ids.add(thread.id)
+        return document
+
+    def _recipients(self, email: Email) -> list[tuple[str, int, Address, Person | None]]:
+        return [
+            (field_name, position, address, self.people.resolve(address))
+            for field_name, addresses in (("to", email.to), ("cc", email.cc), ("bcc", email.bcc))
+            for position, address in enumerate(addresses)
+            if address.raw or address.redacted
+        ]
+
+    @staticmethod
+    def _add_recipients(document: Document, recipients: list) -> None:
         Recipient.objects.bulk_create(
             Recipient(
                 document=document,
@@ -123,16 +140,10 @@ class DocumentWriter:
             )
             for field_name, position, address, person in recipients
         )
-        places = self.places.find(f"{email.subject}\n{email.body}")
-        if places:
-            document.jurisdictions.set(places)
-        self.result.created += 1
-        self.result.warnings += len(email.warnings)
-        self.result.thread_ids.add(thread.id)
-        return document
 
+    @staticmethod
     def _existing(
-        self, email: Email, sender: Person | None, redacted: bool, subject_key: str
+        email: Email, sender: Person | None, redacted: bool, subject_key: str, key: str
     ) -> Document | None:
         if email.message_id:
             found = Document.objects.filter(message_id=email.message_id).first()
@@ -150,7 +161,6 @@ class DocumentWriter:
             for candidate in candidates:
                 if same_body(candidate.body, email.body):
                     return candidate
-        key = fingerprint(sender, redacted, email, subject_key)
         return Document.objects.filter(fingerprint=key).first() if key else None
 
     @staticmethod

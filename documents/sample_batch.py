@@ -239,7 +239,7 @@ WITHHELD_PAGE = object()
 
 def _draw_pdf(path: Path, blocks: list, first_bates: int) -> list[tuple[int, str]]:
     """Draw rows onto pages with furniture; returns (page, bates) per page. A block is a list of
-    rows, or WITHHELD_PAGE; ``"PAGEBREAK"`` as a row forces a new page."""
+    rows, or WITHHELD_PAGE."""
     pages: list[list[Row]] = [[]]
     for block in blocks:
         if block is WITHHELD_PAGE:
@@ -295,9 +295,7 @@ def _message(email: SampleEmail, message_id: str, in_reply_to: str = "") -> Emai
 @dataclass
 class SampleTruth:
     emails: dict[str, SampleEmail]
-    # key -> list of (file name, first page, last page, quoted?) of each printed appearance
     files: list[str]
-    withheld: tuple[str, int]  # (file, page)
 
 
 def write_sample_batch(directory: Path) -> SampleTruth:
@@ -320,7 +318,7 @@ def write_sample_batch(directory: Path) -> SampleTruth:
     box.add(_message(emails["mbox_reply"], make_msgid(domain="dhs.gov"), in_reply_to=first_id))
     box.close()
     files = sorted(p.name for p in directory.iterdir())
-    return SampleTruth(emails, files, ("ICE-production-1-outlook.pdf", 0))
+    return SampleTruth(emails, files)
 
 
 __all__ = ["SampleTruth", "write_sample_batch"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 
 from documents.models import Document, Recipient, Thread
 
@@ -54,34 +56,54 @@ def find_thread(
 
 
 def refresh_threads(thread_ids: set[int]) -> None:
-    """Recompute the dates, count, participants, jurisdictions and exemptions of threads."""
-    for thread in Thread.objects.filter(id__in=thread_ids):
-        documents = Document.objects.filter(thread=thread)
-        facts = documents.aggregate(
-            count=Count("id"),
-            first=Min("sent_at"),
-            last=Max("sent_at"),
+    """Recompute the dates, count, participants, jurisdictions and exemptions of threads, with a
+    fixed number of queries however many threads an import touched."""
+    if not thread_ids:
+        return
+    documents = Document.objects.filter(thread_id__in=thread_ids)
+    facts = {
+        row["thread_id"]: row
+        for row in documents.values("thread_id").annotate(
+            count=Count("id"), first=Min("sent_at"), last=Max("sent_at")
         )
-        thread.message_count = facts["count"]
-        thread.first_sent_at, thread.last_sent_at = facts["first"], facts["last"]
-        thread.exemptions = sorted(
-            {code for codes in documents.values_list("exemptions", flat=True) for code in codes}
-        )
-        if not thread.subject:
-            first = documents.exclude(subject="").order_by("sent_at", "id").first()
-            thread.subject = first.subject if first else ""
-        thread.save()
-        senders = set(documents.exclude(sender=None).values_list("sender_id", flat=True))
-        recipients = set(
-            Recipient.objects.filter(document__thread=thread)
-            .exclude(person=None)
-            .values_list("person_id", flat=True)
-        )
-        thread.participants.set(senders | recipients)
-        thread.jurisdictions.set(
-            set(documents.exclude(jurisdictions=None).values_list("jurisdictions", flat=True))
-        )
+    }
+    exemptions: dict[int, set[str]] = defaultdict(set)
+    for thread_id, codes in documents.values_list("thread_id", "exemptions"):
+        exemptions[thread_id].update(codes)
+    first_subjects = dict(
+        documents.exclude(subject="")
+        .order_by("thread_id", "sent_at", "id")
+        .distinct("thread_id")
+        .values_list("thread_id", "subject")
+    )
+    threads = list(Thread.objects.filter(id__in=thread_ids))
+    now = timezone.now()
+    for thread in threads:
+        row = facts.get(thread.id, {"count": 0, "first": None, "last": None})
+        thread.message_count = row["count"]
+        thread.first_sent_at, thread.last_sent_at = row["first"], row["last"]
+        thread.exemptions = sorted(exemptions[thread.id])
+        thread.subject = thread.subject or first_subjects.get(thread.id, "")
+        thread.updated_at = now
+    Thread.objects.bulk_update(
+        threads,
+        ["message_count", "first_sent_at", "last_sent_at", "exemptions", "subject", "updated_at"],
+    )
+    participants = set(documents.exclude(sender=None).values_list("thread_id", "sender_id"))
+    participants |= set(
+        Recipient.objects.filter(document__thread_id__in=thread_ids)
+        .exclude(person=None)
+        .values_list("document__thread_id", "person_id")
+    )
+    places = set(
+        Document.jurisdictions.through.objects.filter(
+            document__thread_id__in=thread_ids
+        ).values_list("document__thread_id", "jurisdiction_id")
+    )
+    _replace_links(Thread.participants.through, "person_id", thread_ids, participants)
+    _replace_links(Thread.jurisdictions.through, "jurisdiction_id", thread_ids, places)
 
 
-def delete_empty_threads(thread_ids: set[int]) -> None:
-    Thread.objects.filter(id__in=thread_ids, documents=None).delete()
+def _replace_links(through, target: str, thread_ids: set[int], pairs: set[tuple[int, int]]) -> None:
+    through.objects.filter(thread_id__in=thread_ids).delete()
+    through.objects.bulk_create(through(thread_id=t, **{target: other}) for t, other in pairs)

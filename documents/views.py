@@ -17,4 +17,10 @@ def document_detail(request, pk: int):
         ),
         pk=pk,
     )
-    return render(request, "documents/document.html", {"document": document})
+    entries = document.recipient_entries.all()
+    recipients = [
+        entry for field in ("to", "cc", "bcc") for entry in entries if entry.field == field
+    ]
+    return render(
+        request, "documents/document.html", {"document": document, "recipients": recipients}
+    )

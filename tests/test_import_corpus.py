@@ -21,6 +21,12 @@ def test_every_dc_bega_eml_imports(media_root, gazetteer_db):
     eml_outcomes = [o for name, o in outcomes.items() if name.endswith(".eml")]
     assert len(eml_outcomes) == len(emls) == 345
     assert {o.status for o in eml_outcomes} <= {"imported", "skipped"}
+    # A converter left a header's continuation lines flush left; the MIME body must still parse.
+    agendize = Document.objects.get(
+        appearances__source_file__original_name="20180313-BEGA-JT/Request to Agendize Measures for the October 3  2017  Legislative Meeting.msg.eml"
+    )
+    assert agendize.body.startswith("Council of the District of Columbia")
+    assert agendize.exemptions == []
     # Image-only scans and the letters are reported, never silently dropped.
     assert outcomes["20180227-COST-OOG/Emails/Grimaldi-emails.pdf"].status == "needs_ocr"
     assert (

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from documents.models import Appearance, Batch, Document, Page, SourceFile
 from documents.sample_batch import write_sample_batch
@@ -53,8 +54,7 @@ def test_header_fields_of_each_print_style(sample):
         assert document.sender.name == expected.sender.name, key
         assert document.sent_at == expected.sent, key
         to = [r.person.name for r in document.recipient_entries.filter(field="to")]
-        if key not in ("web",) and document.recipient_entries.exists():
-            assert to == [p.name for p in expected.to], key
+        assert to == [p.name for p in expected.to], key
     request = by_subject(truth.emails["request"].subject)
     cc = request.recipient_entries.get(field="cc")
     assert cc.redacted and cc.person is None and cc.raw == "(b)(6)"
@@ -155,3 +155,14 @@ def test_export_contract(sample):
     call_command("export_documents", "--format", "csv", stdout=csv_out)
     assert csv_out.getvalue().splitlines()[0].startswith("id,thread_id,batch,source_file")
     assert datetime.fromisoformat(draft["sent_at"]).tzinfo is not None
+
+
+def test_email_page_lists_to_before_cc_cites_pages_and_escapes_text(sample, client):
+    truth, _ = sample
+    request = by_subject(truth.emails["request"].subject)
+    request.body = "<script>alert('released')</script>"
+    request.save(update_fields=["body"])
+    html = client.get(reverse("document", args=[request.id])).content.decode()
+    assert html.index("<dt>To</dt>") < html.index("<dt>Cc</dt>")
+    assert "ICE2010FOIA2674.0003437" in html
+    assert "&lt;script&gt;" in html and "<script>alert" not in html

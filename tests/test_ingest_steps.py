@@ -114,7 +114,7 @@ def test_labels_and_values_in_two_columns():
 
 
 def test_prose_is_not_a_header():
-    assert find_blocks(lines("To be clear, the county asked.\nFrom my side, nothing.")) == []
+    assert list(find_blocks(lines("To be clear, the county asked.\nFrom my side, nothing."))) == []
 
 
 CHAIN = """Thanks, see below.

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from email.utils import getaddresses
 
-from documents.ingest.exemptions import find_exemptions, is_redaction
+from documents.ingest.exemptions import find_exemptions, is_redaction, strip_exemption_codes
 from documents.ingest.records import Address
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -24,7 +24,6 @@ _NOTES = re.compile(
 )
 _ORG_SUFFIX = re.compile(r"\s*\((?P<org>[^()]{1,60})\)\s*$")
 _LAST_FIRST = re.compile(r"^(?P<last>[A-Za-z'’ .-]{2,40}),\s*(?P<first>[A-Za-z'’ .-]{1,40})$")
-_EXEMPTION_CODES = re.compile(r"\(\s*b\s*\)\s*\(\s*\d\s*\)(?:\s*\(\s*[A-Fa-f]\s*\))?")
 
 
 def parse_address_list(text: str) -> list[Address]:
@@ -73,7 +72,7 @@ def parse_address(text: str) -> Address:
         org = _ORG_SUFFIX.search(name)
         if org and not find_exemptions(org["org"]):
             organization, name = org["org"].strip(), name[: org.start()].strip()
-    name = _EXEMPTION_CODES.sub("", name).strip(" ,'\"")
+    name = strip_exemption_codes(name).strip(" ,'\"")
     last_first = _LAST_FIRST.match(name)
     if last_first:
         name = f"{last_first['first'].strip()} {last_first['last'].strip()}"
@@ -112,7 +111,7 @@ def person_keys(address: Address) -> list[str]:
 def normalize_person_name(name: str) -> str:
     """ "John J. Grimaldi" and "JOHN GRIMALDI" -> "john grimaldi": first and last word only."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    words = [word for word in re.sub(r"[^a-z0-9 ]+", " ", folded.replace("'", "")).split()]
+    words = re.sub(r"[^a-z0-9 ]+", " ", folded.replace("'", "")).split()
     words = [word for word in words if len(word) > 1 or len(words) <= 2]
     if not words:
         return ""

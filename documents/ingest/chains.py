@@ -29,8 +29,7 @@ def split_chain(
     lines: list[Line], subject: str, zone: str | tzinfo
 ) -> tuple[list[Line], list[Email]]:
     """(own lines, quoted emails newest first) for the text under one email's header."""
-    blocks = find_blocks(lines)
-    block = blocks[0] if blocks else None
+    block = next(find_blocks(lines), None)
     block_start = quote_start(lines, block.start) if block else len(lines)
     attribution = _first_attribution(lines[:block_start])
     if attribution is not None:

@@ -14,6 +14,7 @@ different lines (also a column of labels followed by a column of values), wrappe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # Printed label -> field. OCR splits and misreads the common ones.
@@ -26,7 +27,6 @@ _LABELS = {
     "bcc": "bcc",
     "subject": "subject",
     "subj": "subject",
-    "re": "subject",
     "importance": "importance",
     "priority": "importance",
     "sensitivity": "sensitivity",
@@ -107,18 +107,16 @@ def label_of(text: str, strict: bool) -> tuple[str, str] | None:
     return name, match["value"].strip()
 
 
-def find_blocks(lines: list[Line]) -> list[HeaderBlock]:
-    """Every header block, in order."""
-    blocks: list[HeaderBlock] = []
+def find_blocks(lines: list[Line]) -> Iterator[HeaderBlock]:
+    """Every header block, in order, found as the caller asks for the next one."""
     index = 0
     while index < len(lines):
         block = read_block(lines, index)
         if block:
-            blocks.append(block)
+            yield block
             index = block.end
         else:
             index += 1
-    return blocks
 
 
 def read_block(lines: list[Line], start: int) -> HeaderBlock | None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTContainer, LTPage, LTTextLineHorizontal
@@ -128,19 +129,8 @@ def _text_lines(item) -> Iterator[LTTextLineHorizontal]:
             yield from _text_lines(child)
 
 
-class _open:
-    def __init__(self, source: str | Path | bytes):
-        self.source = source
-
-    def __enter__(self):
-        if isinstance(self.source, bytes):
-            self.stream = BytesIO(self.source)
-        else:
-            self.stream = open(self.source, "rb")  # noqa: SIM115 - closed in __exit__
-        return self.stream
-
-    def __exit__(self, *exc):
-        self.stream.close()
+def _open(source: str | Path | bytes) -> BinaryIO:
+    return BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
 
 
 def _document(stream) -> PDFDocument:

@@ -8,10 +8,11 @@ quoting it). Any other header block after body text is an earlier email quoted i
 
 from __future__ import annotations
 
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from documents.ingest.addresses import normalize_person_name, parse_address
 from documents.ingest.chains import email_from_block, fill_text, quote_start, split_chain
+from documents.ingest.dates import DateNotUnderstood, parse_date
 from documents.ingest.furniture import CleanPage
 from documents.ingest.headers import QUOTE_SEPARATOR, HeaderBlock, Line, find_blocks, label_of
 from documents.ingest.records import Email
@@ -44,7 +45,7 @@ def _top_level(lines: list[Line], zone) -> list[tuple[int, HeaderBlock, int]]:
     for block in find_blocks(lines):
         start, marked = _top_marker(lines, block)
         separated = quote_start(lines, block.start) != block.start
-        date = email_from_block(block, zone).sent_at
+        date = _sent_at(block, zone)
         later = date is not None and current_date is not None and date > current_date + LATER_BY
         if not tops or (marked and not separated) or later:
             tops.append((start, block))
@@ -53,6 +54,14 @@ def _top_level(lines: list[Line], zone) -> list[tuple[int, HeaderBlock, int]]:
         (start, block, tops[index + 1][0] if index + 1 < len(tops) else len(lines))
         for index, (start, block) in enumerate(tops)
     ]
+
+
+def _sent_at(block: HeaderBlock, zone) -> datetime | None:
+    """The block's date alone: which emails are top-level is decided before any is built."""
+    try:
+        return parse_date(block.fields.get("date", ""), zone)
+    except DateNotUnderstood:
+        return None
 
 
 def _top_marker(lines: list[Line], block: HeaderBlock) -> tuple[int, bool]:

@@ -21,11 +21,13 @@ from documents.ingest.headers import Line
 from documents.ingest.records import Email, ParsedFile
 
 _PARSER = BytesParser(policy=policy.default)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_HEADER_NAME = re.compile(rb"^(?:From |[!-9;-~]+:)")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
 
 def parse_eml(data: bytes, zone: str | tzinfo) -> ParsedFile:
-    message = _PARSER.parsebytes(data)
+    message = _PARSER.parsebytes(repair_header_folding(data))
     if not any(message.get(name) for name in ("From", "Date", "Subject", "Message-ID")):
         return ParsedFile("eml", status="failed", error="no email headers (From, Date, Subject)")
     return ParsedFile("eml", emails=[email_from_message(message, zone)])
@@ -37,7 +39,7 @@ def parse_mbox(path: str | Path, zone: str | tzinfo) -> ParsedFile:
     try:
         for index, key in enumerate(box.iterkeys(), start=1):
             try:
-                message = _PARSER.parsebytes(box.get_bytes(key))
+                message = _PARSER.parsebytes(repair_header_folding(box.get_bytes(key)))
                 parsed.emails.append(email_from_message(message, zone))
             except Exception as error:  # one damaged message must not lose the others
                 parsed.warnings.append(f"message {index} cannot be read: {error}")
@@ -46,6 +48,31 @@ def parse_mbox(path: str | Path, zone: str | tzinfo) -> ParsedFile:
     if not parsed.emails:
         parsed.status, parsed.error = "failed", "no readable message in the mailbox"
     return parsed
+
+
+def repair_header_folding(data: bytes) -> bytes:
+    """Indent header continuation lines a converter left flush left.
+
+    Some .msg-to-.eml conversions print a long header (X-Microsoft-Exchange-Diagnostics) over
+    several lines without the leading space; the parser then ends the header section there and
+    reads the rest, MIME structure included, as a plain-text body. Only lines followed by a real
+    header line are indented, so a body printed without a blank line before it stays a body.
+    """
+    end = _HEADER_END.search(data)
+    head = data[: end.start()] if end else data
+    lines = head.split(b"\n")
+    last_header = max((i for i, line in enumerate(lines) if _HEADER_NAME.match(line)), default=-1)
+    repaired = [
+        b" " + line
+        if 0 < index < last_header
+        and line[:1] not in (b" ", b"\t")
+        and not _HEADER_NAME.match(line)
+        else line
+        for index, line in enumerate(lines)
+    ]
+    if repaired == lines:
+        return data
+    return b"\n".join(repaired) + (data[end.start() :] if end else b"")
 
 
 def email_from_message(message: EmailMessage, zone: str | tzinfo) -> Email:
