@@ -195,13 +195,13 @@ class BatchImporter:
                     batch=self.batch, original_name=source.name[:500]
                 ).delete()
                 return self._write(source, sha, len(data), detected, stored, parsed)
-        except Exception as error:  # a database refusal: report the file, keep the batch going
-            logger.exception("could not save %s", source.name)
+        except Exception as error:  # a refusal or a bug: report the file, keep the batch going
+            logger.exception("could not import %s", source.name)
             return self._record_failure(
                 source,
                 sha,
                 len(data),
-                f"could not be saved: {type(error).__name__}: {error}",
+                f"could not be imported: {type(error).__name__}: {error}",
                 detected,
             )
 
@@ -239,38 +239,26 @@ class BatchImporter:
             sha256=sha,
             size=size,
             detected_type=detected if detected in SourceFile.FileType.values else "unknown",
-            page_count=len(parsed.pages) or None,
             stored_file=str(stored.relative_to(settings.MEDIA_ROOT))
             if _under_media(stored)
             else "",
-            status=parsed.status,
-            error=parsed.error,
             imported_at=timezone.now(),
-        )
-        Page.objects.bulk_create(
-            Page(
-                source_file=source_file,
-                number=page.number,
-                text=page.text.replace("\x00", ""),
-                bates=page.bates[:100],
-                needs_ocr=page.needs_ocr,
-                withheld_in_full=page.withheld,
-                withheld_exemptions=list(page.withheld_exemptions),
-            )
-            for page in parsed.pages
         )
         # A fresh resolver per file: what a rolled-back file created must not be remembered.
         writer = DocumentWriter(source_file, PersonResolver(), self.places)
-        for email in parsed.emails:
-            writer.write(email)
-        result: WriteResult = writer.result
+        for item in parsed.items:
+            writer.add(item)
+        result: WriteResult = writer.finish()
+        source_file.status, source_file.error = parsed.status, parsed.error
+        source_file.page_count = result.pages or None
+        source_file.save(update_fields=["status", "error", "page_count"])
         refresh_threads(result.thread_ids)
         return FileOutcome(
             name=source.name,
             status=parsed.status,
             reason=parsed.error or "; ".join(parsed.warnings),
-            pages=len(parsed.pages),
-            ocr_pages=sum(page.needs_ocr for page in parsed.pages),
+            pages=result.pages,
+            ocr_pages=result.ocr_pages,
             emails=result.created + result.matched,
             new_emails=result.created,
             warnings=result.warnings + len(parsed.warnings),

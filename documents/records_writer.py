@@ -1,4 +1,5 @@
-"""Parsed emails to Documents, Recipients and Appearances: dedupe, people, threads, places.
+"""Parsed pages and emails to Pages, Documents, Recipients and Appearances: dedupe, people,
+threads, places.
 
 "One email, one Document": an email printed on its own, quoted in later replies, or found again
 in another file or batch is matched to the Document it already is (by Message-ID, else by sender,
@@ -13,10 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from difflib import SequenceMatcher
 
-from documents.ingest import Address, Email, PlaceIndex, normalize_subject
+from documents.ingest import Address, Email, PageRecord, PlaceIndex, normalize_subject
 from documents.ingest.exemptions import strip_exemption_codes
 from documents.ingest.records import remove_nul
-from documents.models import Appearance, Document, Person, Recipient, SourceFile, Thread
+from documents.models import (
+    Appearance,
+    Document,
+    Page,
+    Person,
+    Recipient,
+    SourceFile,
+    Thread,
+)
 from documents.people import PersonResolver
 from documents.threads import find_thread
 
@@ -24,10 +33,14 @@ from documents.threads import find_thread
 # original by the redaction codes, a quoted copy by its line wrapping and "> " marks.
 BODY_START_CHARS = 200
 SAME_BODY_RATIO = 0.75
+# Pages and Appearances are inserted this many at a time.
+ROWS_PER_INSERT = 500
 
 
 @dataclass
 class WriteResult:
+    pages: int = 0
+    ocr_pages: int = 0
     created: int = 0
     matched: int = 0
     appearances: int = 0
@@ -36,15 +49,52 @@ class WriteResult:
 
 
 class DocumentWriter:
-    """Writes the emails of one source file; the caller holds the transaction."""
+    """Writes the pages and emails of one source file as they are read; the caller holds the
+    transaction and calls ``finish`` at the end."""
 
     def __init__(self, source_file: SourceFile, people: PersonResolver, places: PlaceIndex):
         self.source_file = source_file
         self.people = people
         self.places = places
-        self.bates = dict(source_file.pages.values_list("number", "bates"))
+        self.bates: dict[int, str] = {}
+        self.pages: list[Page] = []
+        self.appearances: list[Appearance] = []
         self.result = WriteResult()
-        self.position = 0
+
+    def add(self, item: PageRecord | Email) -> None:
+        if isinstance(item, PageRecord):
+            self.add_page(item)
+        else:
+            self.write(item)
+
+    def add_page(self, page: PageRecord) -> None:
+        bates = page.bates[:100]
+        self.bates[page.number] = bates
+        self.pages.append(
+            Page(
+                source_file=self.source_file,
+                number=page.number,
+                text=page.text.replace("\x00", ""),
+                bates=bates,
+                needs_ocr=page.needs_ocr,
+                withheld_in_full=page.withheld,
+                withheld_exemptions=list(page.withheld_exemptions),
+            )
+        )
+        self.result.pages += 1
+        self.result.ocr_pages += page.needs_ocr
+        if len(self.pages) >= ROWS_PER_INSERT:
+            self._insert()
+
+    def finish(self) -> WriteResult:
+        self._insert()
+        return self.result
+
+    def _insert(self) -> None:
+        Page.objects.bulk_create(self.pages)
+        Appearance.objects.bulk_create(self.appearances)
+        self.pages.clear()
+        self.appearances.clear()
 
     def write(self, email: Email) -> Document:
         """One printed email and the chain it quotes; returns the printed email's Document."""
@@ -69,8 +119,7 @@ class DocumentWriter:
         sender = self.people.resolve(email.sender)
         redacted = bool(email.sender and email.sender.redacted)
         subject_key = normalize_subject(email.subject)
-        key = fingerprint(sender, redacted, email, subject_key)
-        existing = self._existing(email, sender, redacted, subject_key, key)
+        existing = self._existing(email, sender, redacted, subject_key)
         if existing is not None:
             self._complete(existing, email, parent)
             if (email.to or email.cc or email.bcc) and not existing.recipient_entries.exists():
@@ -105,7 +154,7 @@ class DocumentWriter:
             message_id=email.message_id[:998],
             in_reply_to=email.in_reply_to[:998],
             references=email.references,
-            fingerprint=key,
+            fingerprint=fingerprint(sender, redacted, email, subject_key),
             exemptions=list(email.exemptions),
             attachments=email.attachments,
             parse_warnings=email.warnings,
@@ -143,7 +192,7 @@ class DocumentWriter:
 
     @staticmethod
     def _existing(
-        email: Email, sender: Person | None, redacted: bool, subject_key: str, key: str
+        email: Email, sender: Person | None, redacted: bool, subject_key: str
     ) -> Document | None:
         if email.message_id:
             found = Document.objects.filter(message_id=email.message_id).first()
@@ -161,7 +210,7 @@ class DocumentWriter:
             for candidate in candidates:
                 if same_body(candidate.body, email.body):
                     return candidate
-        return Document.objects.filter(fingerprint=key).first() if key else None
+        return None  # an equal fingerprint would have been one of the candidates
 
     @staticmethod
     def _complete(document: Document, email: Email, parent: Document | None) -> None:
@@ -189,19 +238,22 @@ class DocumentWriter:
 
     def _appear(self, document: Document, email: Email, quoted_in: Document | None) -> None:
         first, last = email.first_page, email.last_page
-        Appearance.objects.create(
-            document=document,
-            source_file=self.source_file,
-            kind=Appearance.Kind.QUOTED if quoted_in else Appearance.Kind.STANDALONE,
-            quoted_in=quoted_in,
-            position=self.position,
-            first_page=first,
-            last_page=last if first is not None else None,
-            bates_start=self.bates.get(first, "") if first else "",
-            bates_end=self.bates.get(last, "") if last else "",
+        self.appearances.append(
+            Appearance(
+                document=document,
+                source_file=self.source_file,
+                kind=Appearance.Kind.QUOTED if quoted_in else Appearance.Kind.STANDALONE,
+                quoted_in=quoted_in,
+                position=self.result.appearances,
+                first_page=first,
+                last_page=last if first is not None else None,
+                bates_start=self.bates.get(first, "") if first else "",
+                bates_end=self.bates.get(last, "") if last else "",
+            )
         )
-        self.position += 1
         self.result.appearances += 1
+        if len(self.appearances) >= ROWS_PER_INSERT:
+            self._insert()
 
 
 def body_key(body: str) -> str:

@@ -13,6 +13,8 @@ from documents.models import Document, Recipient, Thread
 # Emails with the same subject and a shared participant are one conversation when they fall
 # within this many days of the thread's first or last email.
 THREAD_WINDOW = timedelta(days=30)
+# Threads recomputed together, in one set of queries.
+THREADS_PER_REFRESH = 500
 
 
 def find_thread(
@@ -57,9 +59,13 @@ def find_thread(
 
 def refresh_threads(thread_ids: set[int]) -> None:
     """Recompute the dates, count, participants, jurisdictions and exemptions of threads, with a
-    fixed number of queries however many threads an import touched."""
-    if not thread_ids:
-        return
+    fixed number of queries per THREADS_PER_REFRESH threads, so memory stays flat."""
+    ordered = sorted(thread_ids)
+    for start in range(0, len(ordered), THREADS_PER_REFRESH):
+        _refresh(set(ordered[start : start + THREADS_PER_REFRESH]))
+
+
+def _refresh(thread_ids: set[int]) -> None:
     documents = Document.objects.filter(thread_id__in=thread_ids)
     facts = {
         row["thread_id"]: row

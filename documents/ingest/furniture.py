@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from documents.ingest.exemptions import find_exemptions
-from documents.ingest.headers import Line, label_of
+from documents.ingest.headers import label_of
 
 # A Bates stamp: a prefix with letters, then a number of at least five digits, e.g.
 # ICE2010FOIA2674.0003437, NIH-000960, DHS-ICE 0001234, ROSTON 00001.
@@ -53,16 +53,15 @@ class CleanPage:
 
 def clean_pages(pages: list[tuple[int, tuple[str, ...]]]) -> list[CleanPage]:
     """Strip furniture from every page of one file; ``pages`` is (number, lines)."""
-    repeated = _repeated_edge_lines(pages)
-    return [_clean_page(number, lines, repeated) for number, lines in pages]
+    shapes: Counter[str] = Counter()
+    for _, lines in pages:
+        shapes.update(edge_shapes(lines))
+    repeated = repeated_shapes(shapes, len(pages))
+    return [clean_page(number, lines, repeated) for number, lines in pages]
 
 
-def page_stream(pages: list[CleanPage]) -> list[Line]:
-    """The text of the pages not withheld, one Line per printed line, tagged with its page."""
-    return [Line(page.number, text) for page in pages if not page.withheld for text in page.lines]
-
-
-def _clean_page(number: int, lines: tuple[str, ...], repeated: set[str]) -> CleanPage:
+def clean_page(number: int, lines: tuple[str, ...], repeated: set[str]) -> CleanPage:
+    """One page without its furniture; ``repeated`` comes from ``repeated_shapes``."""
     kept: list[str] = []
     bates = ""
     marked: list[str] = []
@@ -111,28 +110,28 @@ def _is_notice(body: str) -> bool:
     return len(body.strip()) <= WITHHELD_NOTICE_CHARS
 
 
-def _repeated_edge_lines(pages: list[tuple[int, tuple[str, ...]]]) -> set[str]:
-    """Line shapes (digits masked) printed at an edge of most pages: running headers and footers.
-    A header label or a sender line above a header block is never furniture."""
-    if len(pages) < 3:
+def edge_shapes(lines: tuple[str, ...]) -> set[str]:
+    """The shapes (digits masked) of the lines at a page's edges that could be a running header
+    or footer. A header label or a sender line above a header block is never furniture."""
+    indexes = {
+        *range(min(EDGE_LINES, len(lines))),
+        *range(max(0, len(lines) - EDGE_LINES), len(lines)),
+    }
+    return {
+        _shape(lines[index].strip())
+        for index in indexes
+        if lines[index].strip()
+        and not label_of(lines[index], strict=True)
+        and not (index + 1 < len(lines) and label_of(lines[index + 1], strict=True))
+    }
+
+
+def repeated_shapes(shapes: Counter[str], page_count: int) -> set[str]:
+    """Edge shapes counted over a file's pages that are printed on most of them."""
+    if page_count < 3:
         return set()
-    counts: Counter[str] = Counter()
-    for _, lines in pages:
-        indexes = {
-            *range(min(EDGE_LINES, len(lines))),
-            *range(max(0, len(lines) - EDGE_LINES), len(lines)),
-        }
-        counts.update(
-            {
-                _shape(lines[index].strip())
-                for index in indexes
-                if lines[index].strip()
-                and not label_of(lines[index], strict=True)
-                and not (index + 1 < len(lines) and label_of(lines[index + 1], strict=True))
-            }
-        )
-    needed = max(3, int(len(pages) * REPEATED_SHARE))
-    return {shape for shape, count in counts.items() if count >= needed}
+    needed = max(3, int(page_count * REPEATED_SHARE))
+    return {shape for shape, count in shapes.items() if count >= needed}
 
 
 def _edge_indexes(lines: tuple[str, ...] | list[str]) -> set[int]:

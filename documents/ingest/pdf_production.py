@@ -1,15 +1,25 @@
-"""One PDF file to a ParsedFile: pages with their furniture as data, and the emails printed."""
+"""One PDF file to a ParsedFile: pages with their furniture as data, and the emails printed.
+
+Two passes keep memory flat however long the production is. The first extracts the pages into
+a temporary file while it counts the lines printed at page edges (running headers and footers are
+only known once every page is seen); the second cleans the pages one by one and segments them
+into emails as ``items`` is read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from pathlib import Path
+from typing import IO
 
-from documents.ingest.furniture import clean_pages
+from documents.ingest.furniture import CleanPage, clean_page, edge_shapes, repeated_shapes
 from documents.ingest.pdf_text import PdfEncrypted, PdfError, PdfPage, extract_pages
 from documents.ingest.production import emails_from_pages
-from documents.ingest.records import PageRecord, ParsedFile
+from documents.ingest.records import Email, PageRecord, ParsedFile
 
 
 def parse_pdf(
@@ -17,47 +27,86 @@ def parse_pdf(
 ) -> ParsedFile:
     """Parse a PDF production. ``pages`` may come from worker processes; by default they are
     extracted here, one at a time."""
+    spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the items have been read)
+    shapes: Counter[str] = Counter()
+    count = 0
     try:
-        extracted = list(extract_pages(source) if pages is None else pages)
-    except PdfEncrypted as error:
-        return ParsedFile("pdf", status="encrypted", error=str(error))
+        for page in extract_pages(source) if pages is None else pages:
+            spill.write(json.dumps([page.number, page.lines]).encode() + b"\n")
+            shapes.update(edge_shapes(page.lines))
+            count += 1
     except PdfError as error:
-        return ParsedFile("pdf", status="failed", error=str(error))
-    if not extracted:
+        spill.close()
+        status = "encrypted" if isinstance(error, PdfEncrypted) else "failed"
+        return ParsedFile("pdf", status=status, error=str(error))
+    if not count:
+        spill.close()
         return ParsedFile("pdf", status="failed", error="the PDF has no pages")
-    cleaned = clean_pages([(page.number, page.lines) for page in extracted])
-    records = [
-        PageRecord(
-            number=page.number,
-            text=page.text,
-            bates=clean.bates,
-            needs_ocr=not page.has_text,
-            withheld=clean.withheld,
-            withheld_exemptions=clean.withheld_exemptions,
-        )
-        for page, clean in zip(extracted, cleaned, strict=True)
-    ]
-    text_pages = [
-        clean for clean, record in zip(cleaned, records, strict=True) if not record.needs_ocr
-    ]
-    parsed = ParsedFile("pdf", pages=records, emails=emails_from_pages(text_pages, zone))
-    ocr = sum(record.needs_ocr for record in records)
-    withheld = sum(record.withheld for record in records)
-    if ocr == len(records):
-        parsed.status = "needs_ocr"
-        parsed.error = f"no text layer on any of its {len(records)} pages: it needs OCR"
-    elif not parsed.emails and not withheld:
-        if ocr:
-            parsed.status = "needs_ocr"
-            parsed.error = (
-                f"{ocr} of {len(records)} pages have no text layer and the others hold no email"
-            )
-        else:
-            parsed.status = "failed"
-            parsed.error = (
-                f"no email found: none of its {len(records)} pages of text has an email header "
-                "(From / Sent / To / Subject)"
-            )
-    elif ocr:
-        parsed.warnings.append(f"{ocr} of {len(records)} pages have no text layer and need OCR")
+    parsed = ParsedFile("pdf")
+    parsed.items = _Production(parsed, spill, repeated_shapes(shapes, count), zone).items()
     return parsed
+
+
+class _Production:
+    """The second pass: pages cleaned one by one, emails yielded after the pages they are on."""
+
+    def __init__(self, parsed: ParsedFile, spill: IO[bytes], repeated: set[str], zone) -> None:
+        self.parsed, self.spill, self.repeated, self.zone = parsed, spill, repeated, zone
+        self.pending: list[PageRecord] = []
+        self.pages = self.ocr = self.withheld = 0
+
+    def items(self) -> Iterator[PageRecord | Email]:
+        emails = 0
+        with self.spill:
+            for email in emails_from_pages(self._text_pages(), self.zone):
+                yield from self._flush()
+                emails += 1
+                yield email
+            yield from self._flush()
+        self._conclude(emails)
+
+    def _text_pages(self) -> Iterator[CleanPage]:
+        self.spill.seek(0)
+        for row in self.spill:
+            number, lines = json.loads(row)
+            page = PdfPage(number, tuple(lines))
+            clean = clean_page(number, page.lines, self.repeated)
+            self.pending.append(
+                PageRecord(
+                    number=number,
+                    text=page.text,
+                    bates=clean.bates,
+                    needs_ocr=not page.has_text,
+                    withheld=clean.withheld,
+                    withheld_exemptions=clean.withheld_exemptions,
+                )
+            )
+            self.pages += 1
+            self.ocr += not page.has_text
+            self.withheld += clean.withheld
+            if page.has_text:
+                yield clean
+
+    def _flush(self) -> Iterator[PageRecord]:
+        yield from self.pending
+        self.pending.clear()
+
+    def _conclude(self, emails: int) -> None:
+        parsed, ocr, pages = self.parsed, self.ocr, self.pages
+        if ocr == pages:
+            parsed.status = "needs_ocr"
+            parsed.error = f"no text layer on any of its {pages} pages: it needs OCR"
+        elif not emails and not self.withheld:
+            if ocr:
+                parsed.status = "needs_ocr"
+                parsed.error = (
+                    f"{ocr} of {pages} pages have no text layer and the others hold no email"
+                )
+            else:
+                parsed.status = "failed"
+                parsed.error = (
+                    f"no email found: none of its {pages} pages of text has an email header "
+                    "(From / Sent / To / Subject)"
+                )
+        elif ocr:
+            parsed.warnings.append(f"{ocr} of {pages} pages have no text layer and need OCR")

@@ -8,7 +8,9 @@ quoting it). Any other header block after body text is an earlier email quoted i
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
+from itertools import pairwise
 
 from documents.ingest.addresses import normalize_person_name, parse_address
 from documents.ingest.chains import email_from_block, fill_text, quote_start, split_chain
@@ -21,21 +23,43 @@ from documents.ingest.records import Email
 LATER_BY = timedelta(minutes=1)
 
 
-def emails_from_pages(pages: list[CleanPage], zone: str | tzinfo) -> list[Email]:
-    lines = [Line(page.number, text) for page in pages if not page.withheld for text in page.lines]
-    marked = {page.number: page.marked_exemptions for page in pages}
-    emails = []
+def emails_from_pages(pages: Iterable[CleanPage], zone: str | tzinfo) -> Iterator[Email]:
+    """The top-level emails printed on the pages, in order. An email is yielded once a later one
+    has started on an earlier page than the newest, so only the open email and the pages that
+    may still change it are held: memory follows the longest email, not the file's length."""
+    lines: list[Line] = []
+    marked: dict[int, tuple[str, ...]] = {}
+    page_starts: list[int] = []
+    for page in pages:
+        page_starts = [*page_starts[-1:], len(lines)]  # the previous page's start, and this one's
+        marked[page.number] = page.marked_exemptions
+        if not page.withheld:
+            lines.extend(Line(page.number, text) for text in page.lines)
+        tops = _top_level(lines, zone)
+        settled = [top for top, after in pairwise(tops) if after[0] < page_starts[-1]]
+        for start, header, end in settled:
+            yield _email(lines, start, header, end, zone, marked)
+        keep_from = tops[len(settled)][0] if tops else page_starts[0]
+        if keep_from:
+            del lines[:keep_from]
+            first_page = lines[0].page if lines else page.number
+            marked = {number: codes for number, codes in marked.items() if number >= first_page}
+            page_starts = [max(0, start - keep_from) for start in page_starts]
     for start, header, end in _top_level(lines, zone):
-        email = email_from_block(header, zone)
-        own, quoted = split_chain(lines[header.end : end], email.subject, zone)
-        fill_text(email, own, lines[start : header.end])
-        email.quoted = quoted
-        printed = [line.page for line in lines[start:end] if line.text.strip()]
-        email.first_page, email.last_page = min(printed), max(printed)
-        for each in (email, *quoted):
-            _add_marked_exemptions(each, marked)
-        emails.append(email)
-    return emails
+        yield _email(lines, start, header, end, zone, marked)
+
+
+def _email(lines: list[Line], start: int, header: HeaderBlock, end: int, zone, marked) -> Email:
+    """The email printed at ``lines[start:end]`` whose header block is ``header``."""
+    email = email_from_block(header, zone)
+    own, quoted = split_chain(lines[header.end : end], email.subject, zone)
+    fill_text(email, own, lines[start : header.end])
+    email.quoted = quoted
+    printed = [line.page for line in lines[start:end] if line.text.strip()]
+    email.first_page, email.last_page = min(printed), max(printed)
+    for each in (email, *quoted):
+        _add_marked_exemptions(each, marked)
+    return email
 
 
 def _top_level(lines: list[Line], zone) -> list[tuple[int, HeaderBlock, int]]:

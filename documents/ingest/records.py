@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
@@ -59,13 +60,17 @@ class PageRecord:
 
 @dataclass
 class ParsedFile:
-    """Everything read from one source file. ``status`` is one of SourceFile's statuses."""
+    """Everything read from one source file. ``status`` is one of SourceFile's statuses.
+
+    ``items`` yields the file's pages and emails in file order, each email after the pages it is
+    printed on, and may be read lazily so a long file is never held whole in memory. Read it once;
+    ``status``, ``error`` and ``warnings`` are final after that.
+    """
 
     detected_type: str
     status: str = "imported"
     error: str = ""
-    pages: list[PageRecord] = field(default_factory=list)
-    emails: list[Email] = field(default_factory=list)
+    items: Iterable[PageRecord | Email] = ()
     warnings: list[str] = field(default_factory=list)
 
 

@@ -30,24 +30,32 @@ def parse_eml(data: bytes, zone: str | tzinfo) -> ParsedFile:
     message = _PARSER.parsebytes(repair_header_folding(data))
     if not any(message.get(name) for name in ("From", "Date", "Subject", "Message-ID")):
         return ParsedFile("eml", status="failed", error="no email headers (From, Date, Subject)")
-    return ParsedFile("eml", emails=[email_from_message(message, zone)])
+    return ParsedFile("eml", items=[email_from_message(message, zone)])
 
 
 def parse_mbox(path: str | Path, zone: str | tzinfo) -> ParsedFile:
+    """The mailbox's messages, read one at a time as ``items`` is consumed."""
     parsed = ParsedFile("mbox")
-    box = mailbox.mbox(str(path), factory=None, create=False)
+    parsed.items = _mbox_emails(parsed, mailbox.mbox(str(path), factory=None, create=False), zone)
+    return parsed
+
+
+def _mbox_emails(parsed: ParsedFile, box: mailbox.mbox, zone) -> Iterator[Email]:
+    read = 0
     try:
         for index, key in enumerate(box.iterkeys(), start=1):
             try:
                 message = _PARSER.parsebytes(repair_header_folding(box.get_bytes(key)))
-                parsed.emails.append(email_from_message(message, zone))
+                email = email_from_message(message, zone)
             except Exception as error:  # one damaged message must not lose the others
                 parsed.warnings.append(f"message {index} cannot be read: {error}")
+                continue
+            read += 1
+            yield email
     finally:
         box.close()
-    if not parsed.emails:
+    if not read:
         parsed.status, parsed.error = "failed", "no readable message in the mailbox"
-    return parsed
 
 
 def repair_header_folding(data: bytes) -> bytes:
