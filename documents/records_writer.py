@@ -33,8 +33,9 @@ from documents.threads import find_thread
 # original by the redaction codes, a quoted copy by its line wrapping and "> " marks.
 BODY_START_CHARS = 200
 SAME_BODY_RATIO = 0.75
-# Pages and Appearances are inserted this many at a time.
+# Pages, Appearances and jurisdiction mentions are inserted this many at a time.
 ROWS_PER_INSERT = 500
+Mention = Document.jurisdictions.through
 
 
 @dataclass
@@ -59,6 +60,7 @@ class DocumentWriter:
         self.bates: dict[int, str] = {}
         self.pages: list[Page] = []
         self.appearances: list[Appearance] = []
+        self.mentions: list[Mention] = []
         self.result = WriteResult()
 
     def add(self, item: PageRecord | Email) -> None:
@@ -93,8 +95,10 @@ class DocumentWriter:
     def _insert(self) -> None:
         Page.objects.bulk_create(self.pages)
         Appearance.objects.bulk_create(self.appearances)
+        Mention.objects.bulk_create(self.mentions)
         self.pages.clear()
         self.appearances.clear()
+        self.mentions.clear()
 
     def write(self, email: Email) -> Document:
         """One printed email and the chain it quotes; returns the printed email's Document."""
@@ -160,9 +164,10 @@ class DocumentWriter:
             parse_warnings=email.warnings,
         )
         self._add_recipients(document, recipients)
-        places = self.places.find(f"{email.subject}\n{email.body}")
-        if places:
-            document.jurisdictions.add(*places)
+        self.mentions.extend(
+            Mention(document_id=document.id, jurisdiction_id=place)
+            for place in self.places.find(f"{email.subject}\n{email.body}")
+        )
         self.result.created += 1
         self.result.warnings += len(email.warnings)
         self.result.thread_ids.add(thread.id)
@@ -252,7 +257,7 @@ class DocumentWriter:
             )
         )
         self.result.appearances += 1
-        if len(self.appearances) >= ROWS_PER_INSERT:
+        if len(self.appearances) + len(self.mentions) >= ROWS_PER_INSERT:
             self._insert()
 
 

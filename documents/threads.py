@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Now
 
 from documents.models import Document, Recipient, Thread
 
@@ -15,6 +27,11 @@ from documents.models import Document, Recipient, Thread
 THREAD_WINDOW = timedelta(days=30)
 # Threads recomputed together, in one set of queries.
 THREADS_PER_REFRESH = 500
+# The distinct exemption codes of a thread's emails, sorted as Python sorts them.
+_THREAD_EXEMPTIONS = (
+    f'ARRAY(SELECT DISTINCT code COLLATE "C" FROM {Document._meta.db_table} d, '
+    f"unnest(d.exemptions) AS code WHERE d.thread_id = {Thread._meta.db_table}.id ORDER BY 1)"
+)
 
 
 def find_thread(
@@ -66,35 +83,31 @@ def refresh_threads(thread_ids: set[int]) -> None:
 
 
 def _refresh(thread_ids: set[int]) -> None:
+    own = Document.objects.filter(thread_id=OuterRef("pk")).order_by().values("thread_id")
+    Thread.objects.filter(id__in=thread_ids).update(
+        message_count=Coalesce(Subquery(own.annotate(n=Count("id")).values("n")), 0),
+        first_sent_at=Subquery(own.annotate(first=Min("sent_at")).values("first")),
+        last_sent_at=Subquery(own.annotate(last=Max("sent_at")).values("last")),
+        exemptions=RawSQL(_THREAD_EXEMPTIONS, ()),
+        subject=Case(
+            When(
+                subject="",
+                then=Coalesce(
+                    Subquery(
+                        Document.objects.filter(thread_id=OuterRef("pk"))
+                        .exclude(subject="")
+                        .order_by(F("sent_at").asc(nulls_last=True), "id")
+                        .values("subject")[:1]
+                    ),
+                    Value(""),
+                    output_field=TextField(),
+                ),
+            ),
+            default=F("subject"),
+        ),
+        updated_at=Now(),
+    )
     documents = Document.objects.filter(thread_id__in=thread_ids)
-    facts = {
-        row["thread_id"]: row
-        for row in documents.values("thread_id").annotate(
-            count=Count("id"), first=Min("sent_at"), last=Max("sent_at")
-        )
-    }
-    exemptions: dict[int, set[str]] = defaultdict(set)
-    for thread_id, codes in documents.values_list("thread_id", "exemptions"):
-        exemptions[thread_id].update(codes)
-    first_subjects = dict(
-        documents.exclude(subject="")
-        .order_by("thread_id", "sent_at", "id")
-        .distinct("thread_id")
-        .values_list("thread_id", "subject")
-    )
-    threads = list(Thread.objects.filter(id__in=thread_ids))
-    now = timezone.now()
-    for thread in threads:
-        row = facts.get(thread.id, {"count": 0, "first": None, "last": None})
-        thread.message_count = row["count"]
-        thread.first_sent_at, thread.last_sent_at = row["first"], row["last"]
-        thread.exemptions = sorted(exemptions[thread.id])
-        thread.subject = thread.subject or first_subjects.get(thread.id, "")
-        thread.updated_at = now
-    Thread.objects.bulk_update(
-        threads,
-        ["message_count", "first_sent_at", "last_sent_at", "exemptions", "subject", "updated_at"],
-    )
     participants = set(documents.exclude(sender=None).values_list("thread_id", "sender_id"))
     participants |= set(
         Recipient.objects.filter(document__thread_id__in=thread_ids)

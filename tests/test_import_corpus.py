@@ -27,6 +27,16 @@ def test_every_dc_bega_eml_imports(media_root, gazetteer_db):
     )
     assert agendize.body.startswith("Council of the District of Columbia")
     assert agendize.exemptions == []
+    # Attachment part headers broken mid-word ("attachment;fi" / "lename=") keep their names.
+    attachments = [a for doc in Document.objects.exclude(attachments=[]) for a in doc.attachments]
+    assert len(attachments) > 100
+    assert [a for a in attachments if a["name"] == "(unnamed)"] == []
+    # A PDF portfolio: the email is in the PDF embedded in it, imported as a file of its own.
+    portfolio = "20180313-BEGA-JT/Re_ Check in_Redacted.pdf"
+    assert outcomes[portfolio].status == "imported"
+    assert "PDF portfolio" in outcomes[portfolio].reason
+    assert outcomes[f"{portfolio}/Re_ Check in.pdf"].status == "imported"
+    assert outcomes[f"{portfolio}/Re_ Check in.pdf"].emails >= 1
     # Image-only scans and the letters are reported, never silently dropped.
     assert outcomes["20180227-COST-OOG/Emails/Grimaldi-emails.pdf"].status == "needs_ocr"
     assert (
@@ -73,7 +83,12 @@ def test_bad_pdfs_fail_with_reasons_and_the_rest_of_the_batch_imports(
     report = run_import([release])
     outcomes = {o.name: o for o in report.files}
     assert outcomes.pop("good.pdf").status == "imported"
-    assert len(outcomes) == len(list((CORPUS / "bad-pdfs").rglob("*.pdf")))
+    pdfs = {name for name in outcomes if name.endswith(".pdf")}
+    assert len(pdfs) == len(list((CORPUS / "bad-pdfs").rglob("*.pdf")))
+    # Files embedded in a PDF are taken out and reported on their own: here two XML files.
+    sample = "bad-pdfs/pdfminer-samples/issue-625-identity-cmap.pdf"
+    assert set(outcomes) - pdfs == {f"{sample}/01_UBL.xml", f"{sample}/02_EAN_UCC.xml"}
+    assert "not a PDF, .eml or mbox" in outcomes[f"{sample}/01_UBL.xml"].reason
     for name, outcome in outcomes.items():
         assert outcome.status in ("failed", "encrypted", "needs_ocr"), name
         assert outcome.reason, name

@@ -106,6 +106,12 @@ def test_threads(sample):
     request_thread = by_subject(emails["request"].subject).thread
     assert request_thread.message_count == 3
     assert request_thread.exemptions == ["(b)(5)", "(b)(6)"]
+    members = [emails[key] for key in ("request", "forward", "draft")]
+    assert request_thread.first_sent_at == min(email.sent for email in members)
+    assert request_thread.last_sent_at == max(email.sent for email in members)
+    assert request_thread.subject == emails["request"].subject
+    people = {person.name for person in request_thread.participants.all()}
+    assert {email.sender.name for email in members if "@" in email.sender.email} <= people
 
 
 def test_jurisdictions(sample):

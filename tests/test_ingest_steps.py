@@ -11,6 +11,7 @@ from documents.ingest.dates import DateNotUnderstood, parse_date
 from documents.ingest.exemptions import find_exemptions
 from documents.ingest.furniture import clean_pages
 from documents.ingest.headers import Line, find_blocks
+from documents.ingest.rfc822 import parse_eml
 from documents.ingest.sniff import sniff
 from documents.ingest.subjects import normalize_subject
 
@@ -176,3 +177,42 @@ def test_withheld_page():
 )
 def test_type_by_content(head, kind):
     assert sniff(head) == kind
+
+
+def test_headers_broken_mid_word_by_a_converter():
+    """A .msg-to-.eml converter broke header lines at a fixed width, flush left and mid-word, in
+    the message's header and in an attachment's part header (as in the dc-bega release)."""
+    raw = (
+        b'From: "Judiciary (Council)" <Judiciary@DCCOUNCIL.US>\r\n'
+        b"X-MS-Exchange-Diagnostics: 1;BY1PR09MB0359;27:Cq3Kx1f\r\n"
+        b"Hq0Zy9/AbC==\r\n"
+        b"Subject: Request to Agendize Measures\r\n"
+        b"Date: Wed, 27 Sep 2017 16:35:30 -0400\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed;\r\n"
+        b'\tboundary="===============0598123402931719519=="\r\n'
+        b"\r\n"
+        b"--===============0598123402931719519==\r\n"
+        b'Content-Type: text/plain; charset="us-ascii"\r\n'
+        b"\r\n"
+        b"Please place the attached on the agenda.\r\n"
+        b"Content-Disposition: ignore this line, it is body text\r\n"
+        b"\r\n"
+        b"--===============0598123402931719519==\r\n"
+        b"Content-Type: application/msword\r\n"
+        b"Content-Transfer-Encoding: base64\r\n"
+        b"Content-Disposition: attachment;fi\r\n"
+        b'lename="Open+Meetings+Act+Regulations.doc"\r\n'
+        b"MIME-Version: 1.0\r\n"
+        b"\r\n"
+        b"0M8R4KGxGuEAAAAA\r\n"
+        b"--===============0598123402931719519==--\r\n"
+    )
+    [email] = parse_eml(raw, "America/New_York").items
+    assert email.subject == "Request to Agendize Measures"
+    assert email.body.startswith("Please place the attached on the agenda.")
+    assert "Content-Disposition: ignore this line" in email.body  # a body stays a body
+    assert email.attachments == [
+        {"name": "Open+Meetings+Act+Regulations.doc", "content_type": "application/msword",
+         "size": 12}
+    ]  # fmt: skip

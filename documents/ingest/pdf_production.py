@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import IO
 
 from documents.ingest.furniture import CleanPage, clean_page, edge_shapes, repeated_shapes
-from documents.ingest.pdf_text import PdfEncrypted, PdfError, PdfPage, extract_pages
+from documents.ingest.pdf_text import (
+    PdfEncrypted,
+    PdfError,
+    PdfPage,
+    extract_pages,
+    is_portfolio,
+)
 from documents.ingest.production import emails_from_pages
 from documents.ingest.records import Email, PageRecord, ParsedFile
 
@@ -43,15 +49,16 @@ def parse_pdf(
         spill.close()
         return ParsedFile("pdf", status="failed", error="the PDF has no pages")
     parsed = ParsedFile("pdf")
-    parsed.items = _Production(parsed, spill, repeated_shapes(shapes, count), zone).items()
+    parsed.items = _Production(parsed, spill, repeated_shapes(shapes, count), zone, source).items()
     return parsed
 
 
 class _Production:
     """The second pass: pages cleaned one by one, emails yielded after the pages they are on."""
 
-    def __init__(self, parsed: ParsedFile, spill: IO[bytes], repeated: set[str], zone) -> None:
+    def __init__(self, parsed: ParsedFile, spill: IO[bytes], repeated: set[str], zone, source):
         self.parsed, self.spill, self.repeated, self.zone = parsed, spill, repeated, zone
+        self.source = source
         self.pending: list[PageRecord] = []
         self.pages = self.ocr = self.withheld = 0
 
@@ -101,6 +108,11 @@ class _Production:
                 parsed.status = "needs_ocr"
                 parsed.error = (
                     f"{ocr} of {pages} pages have no text layer and the others hold no email"
+                )
+            elif is_portfolio(self.source):
+                parsed.warnings.append(
+                    "a PDF portfolio: its pages hold no email; the files embedded in it are "
+                    "imported on their own"
                 )
             else:
                 parsed.status = "failed"

@@ -20,6 +20,8 @@ from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordInc
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.utils import decode_text
 
 # Two text lines belong to one printed line when their vertical centres are this close, as a
 # fraction of the taller line's height. Label and value cells of one header row differ by a
@@ -88,6 +90,44 @@ def extract_pages(
             except Exception as error:  # pdfminer raises many types on damaged content
                 raise PdfError(f"page {number} cannot be read: {_describe(error)}") from error
             yield PdfPage(number, tuple(page_lines(layout)))
+
+
+def is_portfolio(source: str | Path | bytes) -> bool:
+    """A PDF portfolio: its pages are a cover sheet, its content the files embedded in it."""
+    try:
+        with _open(source) as stream:
+            return "Collection" in _document(stream).catalog
+    except Exception:
+        return False
+
+
+def embedded_files(source: str | Path | bytes) -> dict[str, bytes]:
+    """The files embedded in a PDF (a PDF portfolio holds its emails this way), by name; empty
+    for a plain or unreadable PDF."""
+    try:
+        with _open(source) as stream:
+            names = resolve1(_document(stream).catalog.get("Names"))
+            tree = resolve1(names.get("EmbeddedFiles")) if isinstance(names, dict) else None
+            return dict(_name_tree_files(tree, depth=0)) if isinstance(tree, dict) else {}
+    except Exception:  # a damaged name tree hides no email the pages do not show
+        return {}
+
+
+def _name_tree_files(node: dict, depth: int) -> Iterator[tuple[str, bytes]]:
+    if depth > 20:
+        return  # a loop in the tree
+    pairs = resolve1(node.get("Names", []))
+    for index in range(0, len(pairs) - 1, 2):
+        spec = resolve1(pairs[index + 1])
+        files = resolve1(spec.get("EF", {})) if isinstance(spec, dict) else {}
+        stream = resolve1(files.get("UF") or files.get("F")) if isinstance(files, dict) else None
+        if isinstance(stream, PDFStream):
+            name = spec.get("UF") or spec.get("F") or pairs[index]
+            yield decode_text(name) if isinstance(name, bytes) else str(name), stream.get_data()
+    for kid in resolve1(node.get("Kids", [])):
+        kid = resolve1(kid)
+        if isinstance(kid, dict):
+            yield from _name_tree_files(kid, depth + 1)
 
 
 def extract_page_list(source: str, numbers: list[int]) -> list[PdfPage]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
 from itertools import pairwise
 
 from documents.ingest.addresses import normalize_person_name, parse_address
@@ -82,8 +83,14 @@ def _top_level(lines: list[Line], zone) -> list[tuple[int, HeaderBlock, int]]:
 
 def _sent_at(block: HeaderBlock, zone) -> datetime | None:
     """The block's date alone: which emails are top-level is decided before any is built."""
+    return _block_date(block.fields.get("date", ""), zone)
+
+
+@lru_cache(maxsize=256)
+def _block_date(raw: str, zone) -> datetime | None:
+    """Cached: the open email's blocks are read again with each page added to it."""
     try:
-        return parse_date(block.fields.get("date", ""), zone)
+        return parse_date(raw, zone)
     except DateNotUnderstood:
         return None
 

@@ -24,6 +24,7 @@ _PARSER = BytesParser(policy=policy.default)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEADER_NAME = re.compile(rb"^(?:From |[!-9;-~]+:)")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_BOUNDARY = re.compile(rb'boundary="?([^";\r\n]+)"?', re.IGNORECASE)
 
 
 def parse_eml(data: bytes, zone: str | tzinfo) -> ParsedFile:
@@ -59,26 +60,46 @@ def _mbox_emails(parsed: ParsedFile, box: mailbox.mbox, zone) -> Iterator[Email]
 
 
 def repair_header_folding(data: bytes) -> bytes:
-    """Indent header continuation lines a converter left flush left.
+    """Indent header continuation lines a converter left flush left, in the message's header and
+    in each MIME part's.
 
-    Some .msg-to-.eml conversions print a long header (X-Microsoft-Exchange-Diagnostics) over
-    several lines without the leading space; the parser then ends the header section there and
-    reads the rest, MIME structure included, as a plain-text body. Only lines followed by a real
-    header line are indented, so a body printed without a blank line before it stays a body.
+    Some .msg-to-.eml conversions print a long header (X-Microsoft-Exchange-Diagnostics, or an
+    attachment's ``filename=``) over several lines without the leading space; the parser then ends
+    the header section there and reads the rest as body: the MIME structure of a message, the
+    name of an attachment. Only lines followed by a real header line are indented, so a body
+    printed without a blank line before it stays a body.
     """
+    boundaries = {found.strip() for found in _BOUNDARY.findall(data)}
+    if not boundaries:
+        return _repair_header_section(data)
+    delimiter = re.compile(
+        rb"(^--(?:" + b"|".join(map(re.escape, boundaries)) + rb")[ \t]*\r?\n)", re.MULTILINE
+    )
+    pieces = delimiter.split(data)  # text, delimiter line, part, delimiter line, part, ...
+    return b"".join(
+        piece if index % 2 else _repair_header_section(piece) for index, piece in enumerate(pieces)
+    )
+
+
+def _repair_header_section(data: bytes) -> bytes:
+    """Repair the header section at the start of ``data`` (a message or a MIME part). The
+    converters break lines at a fixed width, mid-word ("attachment;fil" / "ename=..."), so a
+    stray line is joined back onto the one before it as printed."""
     end = _HEADER_END.search(data)
     head = data[: end.start()] if end else data
     lines = head.split(b"\n")
     last_header = max((i for i, line in enumerate(lines) if _HEADER_NAME.match(line)), default=-1)
-    repaired = [
-        b" " + line
-        if 0 < index < last_header
-        and line[:1] not in (b" ", b"\t")
-        and not _HEADER_NAME.match(line)
-        else line
-        for index, line in enumerate(lines)
-    ]
-    if repaired == lines:
+    repaired: list[bytes] = []
+    for index, line in enumerate(lines):
+        if (
+            0 < index < last_header
+            and line[:1] not in (b" ", b"\t")
+            and not _HEADER_NAME.match(line)
+        ):
+            repaired[-1] = repaired[-1].removesuffix(b"\r") + line
+        else:
+            repaired.append(line)
+    if len(repaired) == len(lines):
         return data
     return b"\n".join(repaired) + (data[end.start() :] if end else b"")
 

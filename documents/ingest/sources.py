@@ -1,4 +1,5 @@
-"""The files of a release: folders walked, ZIP archives read safely, single files as given."""
+"""The files of a release: folders walked, ZIP archives read safely, the files embedded in a PDF
+(a PDF portfolio) taken out, single files as given."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from documents.ingest.pdf_text import embedded_files
 
 # Limits that stop a hostile or broken ZIP before it fills the disk or memory.
 MAX_ZIP_MEMBERS = 20_000
@@ -29,9 +32,12 @@ class SourceInput:
     path: Path | None = None  # a file on disk
     archive: Path | None = None  # or a member of this ZIP
     member: str = ""
+    data: bytes | None = None  # or these bytes, embedded in a PDF
     refused: str = ""  # why a ZIP member is not read at all
 
     def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
         if self.path is not None:
             return self.path.read_bytes()
         with zipfile.ZipFile(self.archive) as archive:
@@ -64,8 +70,11 @@ def _file(path: Path, name: str) -> Iterator[SourceInput]:
         head = handle.read(4)
     if head == b"PK\x03\x04":
         yield from zip_members(path, name)
-    else:
-        yield SourceInput(name=name, path=path)
+        return
+    yield SourceInput(name=name, path=path)
+    if head == b"%PDF":
+        for embedded, data in embedded_files(path).items():
+            yield SourceInput(name=f"{name}/{PurePosixPath(embedded).name}", data=data)
 
 
 def zip_members(path: Path, name: str) -> Iterator[SourceInput]:
