@@ -77,18 +77,26 @@ def test_zip_release_with_a_path_outside_the_batch(release, tmp_path, media_root
     assert outcomes["release.zip/production/la-county.mbox"].status == "imported"
 
 
-def test_workers_give_the_same_result(release, media_root, gazetteer_db):
+def test_workers_give_the_same_result(release, media_root, gazetteer_db, monkeypatch):
     report = run_import([release], name="parallel")
     single = sorted(Document.objects.values_list("subject", "sent_at", "body"))
     Document.objects.all().delete()
     SourceFile.objects.all().delete()
-    from documents.importer import BatchImporter, BatchOptions
+    from documents import importer
+    from documents.ingest import pdf_production
 
-    BatchImporter(BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2).run(
-        [release]
-    )
+    def main_process_extraction(*args, **kwargs):
+        raise AssertionError("pages were extracted in the main process, not by the workers")
+
+    # Spawned workers import their own copy of the pipeline; only the main process is patched.
+    monkeypatch.setattr(importer, "extract_pages", main_process_extraction)
+    monkeypatch.setattr(pdf_production, "extract_pages", main_process_extraction)
+    parallel = importer.BatchImporter(
+        importer.BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2
+    ).run([release])
+    assert report.failed == [] and parallel.failed == []
     assert sorted(Document.objects.values_list("subject", "sent_at", "body")) == single
-    assert report.failed == []
+    assert parallel.pages == report.pages > 0
 
 
 def test_dry_run_saves_nothing(release, media_root, gazetteer_db, capsys):

@@ -9,8 +9,9 @@ from documents.ingest.addresses import parse_address, parse_address_list
 from documents.ingest.chains import split_chain
 from documents.ingest.dates import DateNotUnderstood, parse_date
 from documents.ingest.exemptions import find_exemptions
-from documents.ingest.furniture import clean_pages
+from documents.ingest.furniture import CleanPage, clean_pages
 from documents.ingest.headers import Line, find_blocks
+from documents.ingest.production import emails_from_pages
 from documents.ingest.rfc822 import parse_eml
 from documents.ingest.sniff import sniff
 from documents.ingest.subjects import normalize_subject
@@ -216,3 +217,29 @@ def test_headers_broken_mid_word_by_a_converter():
         {"name": "Open+Meetings+Act+Regulations.doc", "content_type": "application/msword",
          "size": 12}
     ]  # fmt: skip
+
+
+def test_emails_stream_out_of_a_long_production():
+    """Each email comes out once the next has started, so memory follows the open email; one
+    email printed across two pages still comes out whole."""
+    memos = [
+        f"Rapp, Marc\nFrom: Rapp, Marc\nSent: Monday, May {10 + n}, 2010 2:14 PM\n"
+        f"To: Venturella, David\nSubject: Activation {n}\nCounty {n} asked about opting out."
+        for n in range(6)
+    ]
+    texts = [*memos[:3], memos[3] + "\nContinued overleaf:", "the rest of the answer.", *memos[4:]]
+    pulled = []
+
+    def pages():
+        for number, text in enumerate(texts, start=1):
+            pulled.append(number)
+            yield CleanPage(number, "", tuple(text.splitlines()), (), False, ())
+
+    stream = emails_from_pages(pages(), PACIFIC)
+    first = next(stream)
+    assert first.subject == "Activation 0" and pulled == [1, 2, 3]
+    rest = list(stream)
+    assert [email.subject for email in rest] == [f"Activation {n}" for n in range(1, 6)]
+    long_one = rest[2]
+    assert (long_one.first_page, long_one.last_page) == (4, 5)
+    assert long_one.body.endswith("Continued overleaf:\nthe rest of the answer.")
