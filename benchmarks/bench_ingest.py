@@ -65,7 +65,10 @@ def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
         from documents.importer import BatchImporter, BatchOptions
 
         with transaction.atomic():
-            importer = BatchImporter(BatchOptions(name="bench", timezone="UTC"), workers=workers)
+            # The search index is written by its own benchmark (make bench-search).
+            importer = BatchImporter(
+                BatchOptions(name="bench", timezone="UTC"), workers=workers, index=False
+            )
             report = importer.run([pdf])
             pages, emails = report.pages, report.emails
             transaction.set_rollback(True)  # leave the database as it was

@@ -44,6 +44,7 @@ from documents.models import Batch, Document, JurisdictionAlias, Page, SourceFil
 from documents.people import PersonResolver
 from documents.records_writer import DocumentWriter, WriteResult
 from documents.threads import refresh_threads
+from search.indexing import DOCUMENTS_PER_COMMIT, index_documents
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class FileOutcome:
     new_emails: int = 0
     warnings: int = 0
     thread_ids: set[int] = field(default_factory=set)
+    document_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -137,8 +139,10 @@ class BatchImporter:
         workers: int = 1,
         progress: Progress | None = None,
         user=None,
+        index: bool = True,
     ):
         self.options = options
+        self.index = index
         self.workers = max(1, workers)
         self.progress = progress or (lambda name, outcome, pages: None)
         self.user = user
@@ -150,6 +154,7 @@ class BatchImporter:
     def run(self, paths: list[Path]) -> ImportReport:
         report = ImportReport(self.batch)
         Batch.objects.filter(pk=self.batch.pk).update(status=Batch.Status.IMPORTING)
+        unindexed: set[int] = set()
         with self._pool() as pool:
             self.pool = pool
             for source in iter_sources(paths):
@@ -158,8 +163,22 @@ class BatchImporter:
                 report.files.append(outcome)
                 self.progress(source.name, outcome, 0)
                 update_batch_counters(self.batch)
+                unindexed |= outcome.document_ids
+                if len(unindexed) >= DOCUMENTS_PER_COMMIT:
+                    self._index(unindexed)
+        self._index(unindexed)
         self.batch.refresh_from_db()
         return report
+
+    def _index(self, ids: set[int]) -> None:
+        """Index what the files just imported; a failure leaves the database whole, and
+        ``check_index --fix`` catches up later."""
+        if self.index and ids:
+            try:
+                index_documents(ids)
+            except Exception:
+                logger.exception("could not index %d emails; run check_index --fix", len(ids))
+        ids.clear()
 
     def import_source(self, source: SourceInput) -> FileOutcome:
         """Import one file; never raises for bad input (KeyboardInterrupt still stops the run)."""
@@ -263,6 +282,7 @@ class BatchImporter:
             new_emails=result.created,
             warnings=result.warnings + len(parsed.warnings),
             thread_ids=result.thread_ids,
+            document_ids=result.document_ids,
         )
 
     def _already_imported(self, source: SourceInput, existing: SourceFile) -> FileOutcome:

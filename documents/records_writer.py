@@ -46,6 +46,7 @@ class WriteResult:
     matched: int = 0
     appearances: int = 0
     thread_ids: set[int] = field(default_factory=set)
+    document_ids: set[int] = field(default_factory=set)  # created or given an appearance
     warnings: int = 0
 
 
@@ -257,6 +258,7 @@ class DocumentWriter:
             )
         )
         self.result.appearances += 1
+        self.result.document_ids.add(document.pk)
         if len(self.appearances) + len(self.mentions) >= ROWS_PER_INSERT:
             self._insert()
 

@@ -102,7 +102,7 @@ WHITENOISE_MANIFEST_STRICT = False
 WHOOSH_PATH = Path(os.environ.get("WHOOSH_PATH") or VAR_DIR / "whoosh")
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "ENGINE": "search.backend.ArchiveWhooshEngine",
         "PATH": str(WHOOSH_PATH),
     },
 }

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.test import override_settings
 from haystack import connections
 
+from search.backend import forget_searcher
+
 CHROMIUM = Path("/usr/bin/chromium")
 # The public test material lives beside the checkout (CI has it; a user's machine may not).
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -38,14 +40,17 @@ def static_files_from_app_folders(tmp_path_factory):
         yield
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def search_index_dir(tmp_path, settings, monkeypatch):
-    """Point the app's Whoosh index at an empty folder for one test."""
+    """Point the app's Whoosh index at an empty folder, for every test: imports index what they
+    import, and no test may touch the developer's index."""
     path = tmp_path / "whoosh"
     settings.WHOOSH_PATH = path
     monkeypatch.setitem(connections.connections_info["default"], "PATH", str(path))
     connections.reload("default")
+    forget_searcher()
     yield path
+    forget_searcher()
     monkeypatch.undo()
     connections.reload("default")
 

@@ -67,7 +67,7 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 report = self._dry_run(batch_options, options, bar)
             else:
-                report = self._import(batch_options, options, bar)
+                report = self._import(batch_options, options, bar, index=True)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         finally:
@@ -76,8 +76,10 @@ class Command(BaseCommand):
         if report.failed:
             sys.exit(1)
 
-    def _import(self, batch_options, options, bar) -> ImportReport:
-        importer = BatchImporter(batch_options, workers=options["workers"], progress=bar.update)
+    def _import(self, batch_options, options, bar, index: bool) -> ImportReport:
+        importer = BatchImporter(
+            batch_options, workers=options["workers"], progress=bar.update, index=index
+        )
         return importer.run(options["paths"])
 
     def _dry_run(self, batch_options, options, bar) -> ImportReport:
@@ -86,7 +88,7 @@ class Command(BaseCommand):
             override_settings(MEDIA_ROOT=media),
             transaction.atomic(),
         ):
-            report = self._import(batch_options, options, bar)
+            report = self._import(batch_options, options, bar, index=False)
             transaction.set_rollback(True)
         return report
 

@@ -1,0 +1,115 @@
+"""haystack's Whoosh backend, made fit for a large archive.
+
+- No mmap: each searcher open would otherwise map every segment into the worker's memory.
+- Only ids are stored: highlights are made from the database's text, so the index stays small.
+- Columns (sort and facet data) only for the fields sorted or counted one value per email.
+- Writes take the index lock with retries, in the batches the caller hands over.
+- Reads go through one searcher per process (``shared_searcher``), refreshed only when the index
+  has changed; haystack's own search path opens a new searcher for every query.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+
+from search.search_indexes import EXACT_FIELDS
+
+# Fields with a column: sorted by, or counted with one value per email.
+COLUMN_FIELDS = {"sent_at", "month", "sender_key", "thread"}
+# How long a writer waits for another to release the index lock, in all.
+WRITE_LOCK_SECONDS = 60.0
+
+
+class ArchiveWhooshBackend(WhooshSearchBackend):
+    def setup(self) -> None:
+        super().setup()
+        self.storage = FileStorage(self.path, supports_mmap=False)
+        self.index = self.storage.open_index(schema=self.schema)
+
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        for name, field in schema.items():
+            if name not in (ID, DJANGO_CT, DJANGO_ID):
+                field.stored = False
+            if name not in COLUMN_FIELDS:
+                field.column_type = None
+            if name in EXACT_FIELDS:
+                field.spelling = False
+        return content_field_name, schema
+
+    def update(self, index, iterable, commit=True) -> None:
+        """Write one batch, waiting for the lock while another writer (an import, the worker)
+        holds it."""
+        if not self.setup_complete:
+            self.setup()
+        deadline = time.monotonic() + WRITE_LOCK_SECONDS
+        while True:
+            try:
+                self.index = self.index.refresh()
+                writer = self.index.writer(timeout=1.0)
+                break
+            except LockError:
+                if time.monotonic() > deadline:
+                    raise
+        try:
+            for obj in iterable:
+                document = {
+                    key: self._from_python(value) for key, value in index.full_prepare(obj).items()
+                }
+                document.pop("boost", None)
+                writer.update_document(**document)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def remove_ids(self, identifiers: list[str]) -> None:
+        """Delete entries by haystack id ("documents.document.12"), in one commit."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        writer = self.index.writer(timeout=WRITE_LOCK_SECONDS)
+        for identifier in identifiers:
+            writer.delete_by_term(ID, identifier)
+        writer.commit()
+
+
+class ArchiveWhooshEngine(WhooshEngine):
+    backend = ArchiveWhooshBackend
+
+
+_lock = threading.Lock()
+_searcher: Searcher | None = None
+
+
+@contextmanager
+def shared_searcher() -> Iterator[Searcher]:
+    """The process's searcher, brought up to date when the index changed. Searches take turns:
+    refreshing may close what an older searcher still reads."""
+    global _searcher
+    with _lock:
+        if _searcher is None:
+            storage = FileStorage(str(settings.WHOOSH_PATH), supports_mmap=False)
+            _searcher = storage.open_index().searcher()
+        else:
+            _searcher = _searcher.refresh()
+        yield _searcher
+
+
+def forget_searcher() -> None:
+    """Drop the shared searcher (the index was deleted or rebuilt from scratch)."""
+    global _searcher
+    with _lock:
+        if _searcher is not None:
+            _searcher.close()
+        _searcher = None
