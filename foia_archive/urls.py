@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from foia_archive.views import healthz
+from search import views as search_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("search/", include("search.urls")),
+    path("api/search", search_views.api_search, name="api-search"),
     path("", include("documents.urls")),
 ]

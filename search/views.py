@@ -1,22 +1,115 @@
-"""The search results page (the header's search box lands here)."""
+"""The search results page and the same search as JSON; the work is in search.service."""
 
-from django.core.paginator import Paginator
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
-from haystack.query import SearchQuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from documents.models import Document
+from search import service
 from search.index import index_exists
 
-RESULTS_PER_PAGE = 20
+FILTER_NAMES = {*service.FACETS, "year"}
 
 
-def results(request):
-    query = request.GET.get("q", "").strip()
-    page = None
-    # haystack would create a missing index on first search; the web process must never write it.
+def _arguments(request: HttpRequest) -> dict:
+    filters = []
+    for raw in request.GET.getlist("f"):
+        name, _, value = raw.partition(":")
+        if name in FILTER_NAMES and value:
+            filters.append((name, value))
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    return {
+        "text": request.GET.get("q", "")[:1000],
+        "filters": filters,
+        "sort": request.GET.get("sort", "relevance"),
+        "page": page,
+    }
+
+
+def _url(text: str, filters, sort: str, page: int = 1) -> str:
+    pairs = [("q", text), *(("f", f"{name}:{value}") for name, value in filters)]
+    if sort != "relevance":
+        pairs.append(("sort", sort))
+    if page > 1:
+        pairs.append(("page", page))
+    return f"{reverse('search:results')}?{urlencode(pairs)}"
+
+
+def results(request: HttpRequest):
+    arguments = _arguments(request)
+    # haystack would create a missing index on first search; the web process never writes it.
     if not index_exists():
-        return render(request, "search/results.html", {"query": query, "index_missing": True})
-    if query:
-        hits = SearchQuerySet().models(Document).auto_query(query)
-        page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "search/results.html", {"query": query, "page": page})
+        return render(
+            request, "search/results.html", {"query": arguments["text"], "index_missing": True}
+        )
+    result = service.search(**arguments)
+    filters, text, sort = arguments["filters"], result.text, result.sort
+    labels = {(name, v.value): v.label for name, values in result.facets.items() for v in values}
+    context = {
+        "query": text,
+        "result": result,
+        "chips": [
+            {
+                "label": f"{name}: {labels.get((name, value), value)}",
+                "url": _url(text, [f for f in filters if f != (name, value)], sort),
+            }
+            for name, value in filters
+        ],  # fmt: skip
+        "facets": [
+            (name, [(v, _url(text, [*filters, (name, v.value)], sort)) for v in values])
+            for name, values in result.facets.items()
+            if values and name != "month"
+        ],
+        "sorts": [(name, _url(text, filters, name)) for name in service.SORTS],
+        "months": [(v, _url(text, [*filters, ("month", v.value)], sort)) for v in result.months],
+        "busiest": max((v.count for v in result.months), default=0),
+        "previous_url": _url(text, filters, sort, result.page - 1) if result.page > 1 else "",
+        "next_url": _url(text, filters, sort, result.page + 1)
+        if result.page < result.pages
+        else "",
+        "suggestion_url": _url(result.suggestion, filters, sort) if result.suggestion else "",
+    }
+    return render(request, "search/results.html", context)
+
+
+def api_search(request: HttpRequest) -> JsonResponse:
+    """GET /api/search?q=...&f=sender:12&sort=newest&page=2: hits, facets and total as JSON."""
+    if not index_exists():
+        return JsonResponse({"error": "the search index has not been built"}, status=503)
+    result = service.search(**_arguments(request))
+    return JsonResponse(
+        {
+            "query": result.text,
+            "total": result.total,
+            "page": result.page,
+            "pages": result.pages,
+            "sort": result.sort,
+            "notes": result.notes,
+            "suggestion": result.suggestion,
+            "hits": [_hit_json(request, hit) for hit in result.hits],
+            "facets": {
+                name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+                for name, values in result.facets.items()
+            },
+        }
+    )
+
+
+def _hit_json(request: HttpRequest, hit: service.Hit) -> dict:
+    document = hit.document
+    return {
+        "id": document.pk,
+        "url": request.build_absolute_uri(reverse("document", args=[document.pk])),
+        "subject": document.subject,
+        "sender": str(document.sender) if document.sender else document.sender_raw,
+        "sent_at": document.sent_at.isoformat() if document.sent_at else None,
+        "thread_id": document.thread_id,
+        "score": hit.score,
+        "snippet_html": str(hit.snippet),
+        "citations": [str(appearance) for appearance in document.appearances.all()],
+    }

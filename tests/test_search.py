@@ -1,0 +1,114 @@
+"""Search end to end on the imported sample batch: the index the import wrote, the service, the
+results page and the JSON API."""
+
+from datetime import UTC
+
+import pytest
+from django.urls import reverse
+
+from documents.models import Document
+from documents.sample_batch import write_sample_batch
+from search import service
+from search.indexing import check_index, indexed_ids, remove_documents
+from tests.conftest import run_import
+
+
+@pytest.fixture
+def sample(tmp_path, media_root, gazetteer_db):
+    truth = write_sample_batch(tmp_path / "release")
+    run_import([tmp_path / "release"], name="sample")
+    return truth
+
+
+def subjects(result):
+    return [hit.document.subject for hit in result.hits]
+
+
+def test_the_import_indexed_every_email(sample):
+    assert indexed_ids() == set(Document.objects.values_list("pk", flat=True))
+    assert check_index().ok
+
+
+def test_words_phrases_and_fields(sample):
+    emails = sample.emails
+    request = emails["request"]
+    found = service.search(f'"{request.subject}"')
+    assert request.subject in subjects(found)
+    by_sender = service.search(f"from:{request.sender.name.split()[-1]}")
+    assert by_sender.total == Document.objects.filter(
+        sender__name__icontains=request.sender.name.split()[-1]
+    ).count()
+    assert all(
+        request.sender.name.split()[-1] in (hit.document.sender.name if hit.document.sender else "")
+        for hit in by_sender.hits
+    )
+    nothing = service.search('"opt out" -opt')
+    assert nothing.total == 0
+
+
+def test_date_ranges_and_sorting(sample):
+    result = service.search("date:2010-05", sort="oldest")
+    dates = [hit.document.sent_at for hit in result.hits]
+    assert dates == sorted(dates) and dates
+    assert all(d.astimezone(UTC).strftime("%Y-%m") == "2010-05" for d in dates)
+    newest = service.search("date:2010", sort="newest")
+    assert [h.document.sent_at for h in newest.hits] == sorted(dates_all(newest), reverse=True)
+
+
+def dates_all(result):
+    return [hit.document.sent_at for hit in result.hits]
+
+
+def test_facet_counts_equal_the_database(sample):
+    result = service.search("date:2010")
+    facets = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
+    in_2010 = Document.objects.filter(sent_at__year=2010)
+    assert result.total == in_2010.count()
+    for code, count in facets["exemption"].items():
+        assert count == in_2010.filter(exemptions__contains=[code]).count(), code
+    for slug, count in facets["jurisdiction"].items():
+        assert count == in_2010.filter(jurisdictions__slug=slug).count(), slug
+    for pk, count in facets["sender"].items():
+        if pk != "redacted":
+            assert count == in_2010.filter(sender_id=int(pk)).count()
+    # Narrowing by a facet value gives exactly its count.
+    code, count = next(iter(facets["exemption"].items()))
+    assert service.search("date:2010", filters=[("exemption", code)]).total == count
+
+
+def test_snippets_are_highlighted_and_escaped(sample):
+    document = Document.objects.exclude(body="").first()
+    document.body = "<script>alert(1)</script> Santa Clara asked to opt out of Secure Communities."
+    document.save()
+    from search.indexing import index_documents
+
+    index_documents([document.pk])
+    result = service.search("santa clara opt")
+    hit = next(h for h in result.hits if h.document.pk == document.pk)
+    assert "<mark>Santa</mark>" in hit.snippet and "<mark>Clara</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet and "alert(1)&lt;/script&gt;" in hit.snippet
+
+
+def test_results_page_and_api(sample, client):
+    request = sample.emails["request"]
+    page = client.get(reverse("search:results"), {"q": "county"}).content.decode()
+    assert "match" in page and "<mark>" in page
+    api = client.get("/api/search", {"q": "county", "sort": "newest"}).json()
+    assert api["total"] >= 1 and api["hits"][0]["url"].endswith(f"/emails/{api['hits'][0]['id']}/")
+    assert set(api["facets"]) >= {"sender", "jurisdiction", "year", "month", "exemption", "batch"}
+    assert api["facets"]["batch"] == [{"value": "sample", "label": "sample", "count": api["total"]}]
+    malformed = client.get("/api/search", {"q": '((from: "unclosed AND'})
+    assert malformed.status_code == 200 and malformed.json()["notes"]
+    assert request.subject
+
+
+def test_check_index_finds_and_repairs_missing_and_stray_entries(sample):
+    first = Document.objects.order_by("pk").first()
+    remove_documents([first.pk])
+    from search.backend import forget_searcher
+
+    forget_searcher()
+    broken = check_index()
+    assert broken.missing == [first.pk] and broken.stray == []
+    assert check_index(fix=True).missing == [first.pk]
+    assert check_index().ok
