@@ -34,6 +34,7 @@ DEFAULT_FIELDS = (("text", 1.0), ("subject", 2.0))
 
 _TOKEN = re.compile(
     r"""\s*(?P<neg>-(?=[^\s-]))?(?:
+        (?P<code>\([bB]\)\s*\(\d\)(?:\s*\([A-Za-z]\))?) |
         (?P<open>\() | (?P<close>\)) |
         (?P<field>[A-Za-z_]+):(?=[^\s)]) |
         (?P<phrase>"[^"]*"?) |
@@ -41,6 +42,7 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+_KINDS = ("code", "open", "close", "field", "phrase", "word")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -260,17 +262,16 @@ class QueryTranslator:
     @staticmethod
     def _tokenize(text: str) -> list[Token]:
         text = text.replace("\u201c", '"').replace("\u201d", '"')
-        return [
-            Token(kind, match.group(kind), negated=bool(match.group("neg")))
-            for match in _TOKEN.finditer(text)
-            if (
-                kind := next(
-                    name
-                    for name in ("open", "close", "field", "phrase", "word")
-                    if match.group(name) is not None
+        tokens = []
+        for match in _TOKEN.finditer(text):
+            kind = next(name for name in _KINDS if match.group(name) is not None)
+            # An exemption code such as (b)(7)(C) is a word, not a group.
+            tokens.append(
+                Token(
+                    "word" if kind == "code" else kind, match.group(kind), bool(match.group("neg"))
                 )
             )
-        ]
+        return tokens
 
     def _peek_word(self, word: str) -> bool:
         return (
