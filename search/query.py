@@ -82,57 +82,55 @@ class QueryTranslator:
         self.notes: list[str] = []
         self.tokens = self._tokenize(text)
         self.position = 0
-        found = self._expression(field_name=None, depth=0)
+        found = self._expression(field_name=None)
         while self.position < len(self.tokens):  # a ")" with no "(" before it
             self.notes.append('A ")" without a matching "(" was ignored.')
             self.position += 1
-            more = self._expression(field_name=None, depth=0)
+            more = self._expression(field_name=None)
             found = q.And([found, more]) if found is not q.NullQuery else more
         return ParsedQuery(_positive(found.normalize()), self.notes)
 
     # Grammar: expression = and ("OR" and)*; and = unary (["AND"] unary)*;
     # unary = ["NOT" | "-"] primary; primary = "(" expression ")" | [field:] (word | phrase | group)
 
-    def _expression(self, field_name: str | None, depth: int) -> q.Query:
-        parts = [self._and(field_name, depth)]
+    def _expression(self, field_name: str | None) -> q.Query:
+        parts = [self._and(field_name)]
         while self._peek_word("OR"):
             self.position += 1
-            if self._at_end(depth):
+            if self._at_end():
                 self.notes.append('"OR" at the end was ignored.')
                 break
-            parts.append(self._and(field_name, depth))
-        parts = [part for part in parts if part is not q.NullQuery]
-        return q.Or(parts) if len(parts) > 1 else (parts[0] if parts else q.NullQuery)
+            parts.append(self._and(field_name))
+        return _combine(q.Or, parts)
 
-    def _and(self, field_name: str | None, depth: int) -> q.Query:
+    def _and(self, field_name: str | None) -> q.Query:
         parts = []
-        while not self._at_end(depth) and not self._peek_word("OR"):
+        while not self._at_end() and not self._peek_word("OR"):
             if self._peek_word("AND"):
                 self.position += 1
-                if self._at_end(depth) or self._peek_word("OR"):
+                if self._at_end() or self._peek_word("OR"):
                     self.notes.append('"AND" with nothing after it was ignored.')
                 continue
-            parts.append(self._unary(field_name, depth))
-        parts = [part for part in parts if part is not q.NullQuery]
-        return q.And(parts) if len(parts) > 1 else (parts[0] if parts else q.NullQuery)
+            parts.append(self._unary(field_name))
+        return _combine(q.And, parts)
 
-    def _unary(self, field_name: str | None, depth: int) -> q.Query:
+    def _unary(self, field_name: str | None) -> q.Query:
         token = self.tokens[self.position]
         if token.kind == "word" and token.text == "NOT":
             self.position += 1
-            if self._at_end(depth):
+            if self._at_end():
                 self.notes.append('"NOT" with nothing after it was ignored.')
                 return q.NullQuery
-            inner = self._unary(field_name, depth)
+            inner = self._unary(field_name)
             return q.Not(inner) if inner is not q.NullQuery else q.NullQuery
-        inner = self._primary(field_name, depth)
+        inner = self._primary(field_name)
         return q.Not(inner) if token.negated and inner is not q.NullQuery else inner
 
-    def _primary(self, field_name: str | None, depth: int) -> q.Query:
+    def _primary(self, field_name: str | None) -> q.Query:
         token = self.tokens[self.position]
         self.position += 1
         if token.kind == "open":
-            inner = self._expression(field_name, depth + 1)
+            inner = self._expression(field_name)
             if self.position < len(self.tokens) and self.tokens[self.position].kind == "close":
                 self.position += 1
             else:
@@ -145,10 +143,10 @@ class QueryTranslator:
                     f'"{token.text}:" is not a field, so it was searched as a word. '
                     f"Fields: {', '.join(f'{n}:' for n in FIELD_NAMES)}."
                 )
-                return q.And([self._words(token.text, None), self._primary(field_name, depth)])
+                return q.And([self._words(token.text, None), self._primary(field_name)])
             following = self.tokens[self.position]
             following.negated = following.negated or token.negated
-            return self._primary(name, depth)
+            return self._primary(name)
         if token.kind == "phrase":
             closed = len(token.text) > 1 and token.text.endswith('"')
             if not closed:
@@ -214,7 +212,7 @@ class QueryTranslator:
         return q.Or(terms) if len(terms) > 1 else terms[0]
 
     def _exemption(self, text: str) -> q.Query:
-        codes = find_exemptions(text) or find_exemptions(f"({text[0]}){text[1:]}" if text else "")
+        codes = find_exemptions(text)
         if not codes:
             self.notes.append(
                 f'exemption: takes a FOIA exemption such as b6 or (b)(7)(C), not "{text}".'
@@ -280,9 +278,15 @@ class QueryTranslator:
             and self.tokens[self.position].text == word
         )
 
-    def _at_end(self, depth: int) -> bool:
+    def _at_end(self) -> bool:
         """The end of the text, or of the group being read (a stray ")" ends the top level)."""
         return self.position >= len(self.tokens) or self.tokens[self.position].kind == "close"
+
+
+def _combine(kind: type[q.CompoundQuery], parts: list[q.Query]) -> q.Query:
+    """Parts joined by AND or OR; the parts that came to nothing (stop words) left out."""
+    parts = [part for part in parts if part is not q.NullQuery]
+    return kind(parts) if len(parts) > 1 else (parts[0] if parts else q.NullQuery)
 
 
 def _positive(found: q.Query) -> q.Query:

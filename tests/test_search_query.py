@@ -99,6 +99,8 @@ def test_malformed_input_gets_a_note_and_a_best_effort_query(translate, typed, e
     assert any(note in line for line in parsed.notes), parsed.notes
 
 
-@pytest.mark.parametrize("typed", ["", "   ", '"', "()", "-", ":", "from:", "a:b:c", "((((", "))))"])
+@pytest.mark.parametrize(
+    "typed", ["", "   ", '"', "()", "-", ":", "from:", "a:b:c", "((((", "))))"]
+)
 def test_anything_typed_is_read_without_an_error(translate, typed):
     translate(typed)
