@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models as db_models
 
 from documents import models
+from documents.batch_deletion import delete_batch
 
 
 class PageInline(admin.TabularInline):
@@ -78,6 +79,15 @@ class BatchAdmin(admin.ModelAdmin):
         db_models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
     }
     date_hierarchy = "created_at"
+
+    def delete_model(self, request, obj) -> None:
+        """With its emails, threads and people that exist only because of it (and their index
+        entries)."""
+        delete_batch(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for batch in queryset:
+            delete_batch(batch)
 
 
 @admin.register(models.SourceFile)

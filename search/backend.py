@@ -4,23 +4,17 @@
 - Only ids are stored: highlights are made from the database's text, so the index stays small.
 - Columns (sort and facet data) only for the fields sorted or counted one value per email.
 - Writes take the index lock with retries, in the batches the caller hands over.
-- Reads go through one searcher per process (``shared_searcher``), refreshed only when the index
-  has changed; haystack's own search path opens a new searcher for every query.
+- Reads do not come here: ``search.searcher`` keeps one searcher per process.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from django.conf import settings
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.searching import Searcher
 
 from search.search_indexes import EXACT_FIELDS
 
@@ -86,30 +80,3 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
 class ArchiveWhooshEngine(WhooshEngine):
     backend = ArchiveWhooshBackend
-
-
-_lock = threading.Lock()
-_searcher: Searcher | None = None
-
-
-@contextmanager
-def shared_searcher() -> Iterator[Searcher]:
-    """The process's searcher, brought up to date when the index changed. Searches take turns:
-    refreshing may close what an older searcher still reads."""
-    global _searcher
-    with _lock:
-        if _searcher is None:
-            storage = FileStorage(str(settings.WHOOSH_PATH), supports_mmap=False)
-            _searcher = storage.open_index().searcher()
-        else:
-            _searcher = _searcher.refresh()
-        yield _searcher
-
-
-def forget_searcher() -> None:
-    """Drop the shared searcher (the index was deleted or rebuilt from scratch)."""
-    global _searcher
-    with _lock:
-        if _searcher is not None:
-            _searcher.close()
-        _searcher = None

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from haystack import connections
 
 from documents.models import Document
-from search.backend import shared_searcher
 from search.index import index_exists
+from search.searcher import shared_searcher
 
 # Emails written per index commit: a commit per email costs seconds on a large index.
 DOCUMENTS_PER_COMMIT = 500

@@ -8,20 +8,22 @@ from the database's text, escaped.
 from __future__ import annotations
 
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh import highlight, sorting
+from whoosh import highlight
 from whoosh import query as q
 
 from documents.models import Document, Jurisdiction, Person
-from search.backend import shared_searcher
+from search.index_cache import cache_for
+from search.matching import matching, top
 from search.query import QueryTranslator
 from search.search_indexes import REDACTED
+from search.searcher import shared_searcher
 
 PER_PAGE = 20
 SORTS = {"relevance": None, "newest": ("sent_at", True), "oldest": ("sent_at", False)}
@@ -34,9 +36,17 @@ FACETS = {
     "tag": "tags",
     "batch": "batches",
 }
+# Fields with one value per email (the rest may hold several).
+SINGLE_VALUED = {"month", "sender_key"}
 FACET_VALUES_SHOWN = 12
+# Words searched in these fields are marked in snippets of the body.
+HIGHLIGHT_FIELDS = {"text", "subject", "sender", "to", "cc", "places", "files"}
+
 # Fewer hits than this and a spelling suggestion is offered.
 SUGGEST_BELOW = 5
+# Suggestions share this many first letters with the typed word: most typos are later in a word,
+# and comparing against every word of a large index would take seconds.
+SPELLING_PREFIX = 2
 
 
 @dataclass
@@ -103,26 +113,25 @@ def search(
         narrow = _filter_query(filters)
         if query is None and narrow is None:
             return result
-        sortedby, reverse = SORTS[sort] or (None, False)
-        found = searcher.search_page(
-            query or q.Every(),
-            result.page,
-            pagelen=PER_PAGE,
-            filter=narrow,
-            sortedby=sortedby,
-            reverse=reverse,
-            groupedby=_facets(),
-            terms=True,
-        )
-        result.total = found.total
+        whole = q.And([part for part in (query, narrow) if part is not None])
+        cache = cache_for(searcher, SINGLE_VALUED)
+        docs = matching(searcher, cache, whole)
+        result.total = len(docs)
         result.page = min(result.page, result.pages)
-        documents = _documents([int(hit["django_id"]) for hit in found])
+        ranked = top(searcher, cache, whole, docs, result.page * PER_PAGE, SORTS[sort])
+        on_page = ranked[(result.page - 1) * PER_PAGE :]
+        ids = {docnum: int(searcher.stored_fields(docnum)["django_id"]) for docnum, _ in on_page}
+        documents = _documents(list(ids.values()))
+        words = _highlight_words(searcher, query)
+        analyzer = searcher.schema["text"].analyzer
         result.hits = [
-            Hit(documents[int(hit["django_id"])], hit.score, _snippet(hit, documents))
-            for hit in found
-            if int(hit["django_id"]) in documents
+            Hit(documents[ids[docnum]], score, _snippet(documents[ids[docnum]], words, analyzer))
+            for docnum, score in on_page
+            if ids[docnum] in documents
         ]
-        result.facets, result.months = _facet_values(found.results)
+        result.facets, result.months = _facet_values(
+            {name: cache.table(index_field).count(docs) for name, index_field in FACETS.items()}
+        )
         if result.text and result.total < SUGGEST_BELOW:
             result.suggestion = _suggestion(searcher, result.text)
     return result
@@ -138,18 +147,6 @@ def _filter_query(filters) -> q.Query | None:
     return q.And(terms) if terms else None
 
 
-def _facets() -> dict[str, sorting.FieldFacet]:
-    """Counted in the same pass as the hits; multi-valued fields count each value."""
-    return {
-        name: sorting.FieldFacet(
-            index_field,
-            allow_overlap=index_field not in ("month", "sender_key"),
-            maptype=sorting.Count,
-        )
-        for name, index_field in FACETS.items()
-    }
-
-
 def _documents(ids: list[int]) -> dict[int, Document]:
     documents = (
         Document.objects.filter(pk__in=ids)
@@ -159,19 +156,35 @@ def _documents(ids: list[int]) -> dict[int, Document]:
     return {document.pk: document for document in documents}
 
 
-def _snippet(hit, documents: dict[int, Document]) -> SafeString:
-    document = documents[int(hit["django_id"])]
-    hit.results.highlighter.formatter = _Marker()
-    hit.results.highlighter.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-    marked = hit.highlights("text", text=document.body, top=3)
+def _highlight_words(searcher, query: q.Query | None) -> frozenset[str]:
+    """The indexed forms of the words searched for in text fields, prefixes expanded."""
+    if query is None:
+        return frozenset()
+    terms = query.existing_terms(searcher.reader(), phrases=True, expand=True)
+    return frozenset(
+        text.decode() for name, text in terms if name in HIGHLIGHT_FIELDS and type(text) is bytes
+    )
+
+
+def _snippet(document: Document, words: frozenset[str], analyzer) -> SafeString:
+    """Up to three passages of the body around the searched words, marked and escaped."""
+    marked = highlight.highlight(
+        document.body,
+        words,
+        analyzer,
+        highlight.ContextFragmenter(maxchars=240, surround=60),
+        _Marker(),
+        top=3,
+    )
     if marked:
         return mark_safe(marked)  # noqa: S308 (every piece was escaped by _Marker)
     opening = " ".join(document.body.split())
     return mark_safe(escape(opening[:240] + ("…" if len(opening) > 240 else "")))  # noqa: S308
 
 
-def _facet_values(results) -> tuple[dict[str, list[FacetValue]], list[FacetValue]]:
-    counts = {name: _decoded(results.groups(name)) for name in FACETS}
+def _facet_values(
+    counts: dict[str, Counter],
+) -> tuple[dict[str, list[FacetValue]], list[FacetValue]]:
     labels = _labels(counts)
 
     def values(name: str, pairs) -> list[FacetValue]:
@@ -186,14 +199,6 @@ def _facet_values(results) -> tuple[dict[str, list[FacetValue]], list[FacetValue
         years[month[:4]] += count
     facets["year"] = [FacetValue(year, year, count) for year, count in sorted(years.items())]
     return facets, values("month", sorted(counts["month"].items()))
-
-
-def _decoded(groups: dict) -> dict[str, int]:
-    return {
-        (key.decode() if isinstance(key, bytes) else str(key)): count
-        for key, count in groups.items()
-        if key
-    }
 
 
 def _labels(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
@@ -214,18 +219,16 @@ def _labels(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
 def _suggestion(searcher, text: str) -> str:
     """The typed text with words the archive does not hold replaced by close ones it does."""
     corrector = searcher.corrector("text")
+    reader = searcher.reader()
     words = []
-    changed = False
     for word in text.split():
-        plain = word.isalpha() and word not in ("AND", "OR", "NOT")
-        best = corrector.suggest(word.lower(), limit=1) if plain else []
-        if (
-            best
-            and best[0] != word.lower()
-            and not searcher.reader().doc_frequency("spell_text", word.lower())
-        ):
-            words.append(best[0])
-            changed = True
-        else:
-            words.append(word)
-    return " ".join(words) if changed else ""
+        lowered = word.lower()
+        unknown = (
+            word.isalpha()
+            and word not in ("AND", "OR", "NOT")
+            and not reader.doc_frequency("spell_text", lowered)
+        )
+        best = corrector.suggest(lowered, limit=1, prefix=SPELLING_PREFIX) if unknown else []
+        words.append(best[0] if best else word)
+    suggestion = " ".join(words)
+    return suggestion if suggestion != " ".join(text.split()) else ""

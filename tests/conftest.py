@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from haystack import connections
 
-from search.backend import forget_searcher
+from search.searcher import forget_searcher
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The public test material lives beside the checkout (CI has it; a user's machine may not).

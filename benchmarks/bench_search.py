@@ -1,0 +1,288 @@
+"""make bench-search: time a fixed query mix on generated archives of 20,000 and 100,000 emails.
+
+Each query runs through our search path (``search.service.search``: hits, total, facets,
+highlighted snippets and the hits' rows from PostgreSQL) and through plain Whoosh on a reused
+searcher with the same query object (``search_page`` plus its total, and facets, sorting or
+highlights where the case asks for them). Prints p50/p95 of each and the ratio, and the resident
+memory of the process that ran our path.
+
+Each archive lives in its own database (``foia_bench_<size>``) and index (``var/bench/``), built
+once and reused: a later run rebuilds the index only when the index code changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BENCH_DIR = ROOT / "var" / "bench"
+SIZES = (20_000, 100_000)
+RUNS = 25
+# Code whose change makes a built index stale.
+INDEX_CODE = [
+    ROOT / "search" / "search_indexes.py",
+    ROOT / "search" / "backend.py",
+    ROOT / "templates" / "search" / "indexes" / "documents" / "document_text.txt",
+]
+
+
+@dataclass
+class Case:
+    name: str
+    text: str
+    filters: list[tuple[str, str]] = field(default_factory=list)
+    sort: str = "relevance"
+    facets: bool = False  # plain Whoosh counts facets too
+    highlight: bool = False  # plain Whoosh highlights too
+
+
+def query_mix(top_jurisdiction: str) -> list[Case]:
+    from benchmarks.generated_archive import RARE_WORD
+
+    return [
+        Case("common term", "county"),
+        Case("rare term", RARE_WORD),
+        Case("phrase", '"secure communities"'),
+        Case("field", "from:venturella"),
+        Case("facets + date range", "deployment date:2010-03..2010-08",
+             [("jurisdiction", top_jurisdiction)], facets=True),  # fmt: skip
+        Case("sorted by date", "activation", sort="newest"),
+        Case("highlighting", '"opt out" sheriff', highlight=True),
+    ]
+
+
+def index_code_hash() -> str:
+    digest = hashlib.sha256()
+    for path in INDEX_CODE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- the parent process: databases, folders, children -------------------------------------------
+
+
+def server_url() -> tuple[str, object]:
+    """The PostgreSQL server to use (DATABASE_URL's, else the embedded one) and a keep-alive."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"], None
+    from foia_archive import embedded_postgres
+
+    server = embedded_postgres.start(ROOT / "var" / "pgdata")
+    return server.url, server
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def reset_database(url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def child(phase: str, size: int, env: dict) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, str(size)],
+        check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+    ).stdout  # fmt: skip
+    return json.loads(output.splitlines()[-1])
+
+
+def prepare(size: int, url: str) -> dict:
+    """The environment of a size's children, after building what is missing."""
+    name = f"foia_bench_{size}"
+    folder = BENCH_DIR / f"search-{size}"
+    marker = folder / "built.json"
+    env = os.environ | {
+        "DATABASE_URL": with_database(url, name),
+        "WHOOSH_PATH": str(folder / "whoosh"),
+        "DJANGO_SETTINGS_MODULE": "foia_archive.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
+    built = json.loads(marker.read_text()) if marker.exists() else {}
+    if built.get("emails") != size:
+        print(f"Generating {size:,} emails in database {name} (once; later runs reuse it)…")
+        shutil.rmtree(folder, ignore_errors=True)
+        reset_database(url, name)
+        built = child("generate", size, env)
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps(built))
+        print(f"  generated in {built['seconds']:.0f} s")
+    if built.get("index") != index_code_hash():
+        print(f"Indexing {size:,} emails (once per change of the index code)…")
+        shutil.rmtree(folder / "whoosh", ignore_errors=True)
+        indexed = child("index", size, env)
+        built["index"] = index_code_hash()
+        marker.write_text(json.dumps(built))
+        print(f"  indexed in {indexed['seconds']:.0f} s ({size / indexed['seconds']:.0f} emails/s)")
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--build-only", action="store_true", help="build the archives, time nothing")
+    arguments = parser.parse_args()
+    url, keep_alive = server_url()
+    for size in [int(size) for size in arguments.sizes.split(",")]:
+        env = prepare(size, url)
+        if arguments.build_only:
+            continue
+        figures = child("measure", size, env)
+        print(f"\n{size:,} emails: our path vs plain Whoosh (reused searcher), {RUNS} runs each")
+        print(f"{'query':22} {'ours p50':>9} {'ours p95':>9} {'plain p50':>10} {'plain p95':>10} {'p95 ratio':>10}")
+        for case in figures["cases"]:
+            ours, plain = case["ours"], case["plain"]
+            print(f"{case['name']:22} {ours['p50']:8.1f}ms {ours['p95']:8.1f}ms {plain['p50']:9.1f}ms "
+                  f"{plain['p95']:9.1f}ms {ours['p95'] / plain['p95']:9.2f}x   ({case['total']:,} hits)")
+        worst = max(case["ours"]["p95"] for case in figures["cases"])
+        worst_ratio = max(c["ours"]["p95"] / c["plain"]["p95"] for c in figures["cases"])
+        print(f"slowest p95 of our path: {worst:.1f} ms; largest ratio {worst_ratio:.2f}x; "
+              f"first search (caches built) {figures['first_ms']:.0f} ms")
+        print(f"resident memory after our path: {figures['rss_mb']:.0f} MB (peak {figures['peak_mb']:.0f} MB)")
+        haystack = figures["haystack"]
+        print(f"haystack's own path (new searcher per query, count + slice), 'county': "
+              f"p50 {haystack['p50']:.0f} ms over {haystack['runs']} runs")
+    del keep_alive
+
+
+# --- the children: generate, index, measure -------------------------------------------------------
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def phase_generate(size: int) -> dict:
+    from benchmarks.generated_archive import generate
+    from documents.jurisdictions import load_gazetteer
+
+    started = time.perf_counter()
+    load_gazetteer()
+    generate(size)
+    return {"emails": size, "seconds": time.perf_counter() - started}
+
+
+def phase_index(size: int) -> dict:
+    from documents.models import Document
+    from search.index import ensure_index
+    from search.indexing import index_documents
+
+    started = time.perf_counter()
+    ensure_index()
+    index_documents(Document.objects.values_list("pk", flat=True))
+    return {"seconds": time.perf_counter() - started}
+
+
+def timed(function, runs: int = RUNS) -> dict:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[max(0, round(0.95 * len(times)) - 1)]}
+
+
+def phase_measure(size: int) -> dict:
+    import resource
+    import zoneinfo
+
+    from django.conf import settings
+    from django.db.models import Count
+    from haystack.query import SearchQuerySet
+    from whoosh import query as q
+    from whoosh import sorting
+
+    from documents.models import Document, Jurisdiction
+    from search import service
+    from search.query import QueryTranslator
+    from search.searcher import shared_searcher
+
+    top = (
+        Jurisdiction.objects.annotate(n=Count("documents")).order_by("-n").values_list("slug", flat=True)[0]
+    )
+    cases = query_mix(top)
+    started = time.perf_counter()
+    service.search("county")
+    first_ms = (time.perf_counter() - started) * 1000
+    results = []
+    for case in cases:
+        found = service.search(case.text, case.filters, case.sort)
+        ours = timed(lambda case=case: service.search(case.text, case.filters, case.sort))
+        results.append({"name": case.name, "total": found.total, "ours": ours})
+    rss_mb = _resident_mb()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with shared_searcher() as searcher:
+        reader = searcher.reader()
+        translator = QueryTranslator(searcher.schema, zone, lambda name: [t.decode() for t in reader.lexicon(name)])
+
+        def plain(case: Case) -> None:
+            query = translator.translate(case.text).query
+            narrow = q.And([q.Term(service.FACETS[n], v) for n, v in case.filters]) if case.filters else None
+            sortedby, reverse = service.SORTS[case.sort] or (None, False)
+            facets = {
+                name: sorting.FieldFacet(field, allow_overlap=field not in service.SINGLE_VALUED, maptype=sorting.Count)
+                for name, field in service.FACETS.items()
+            }
+            page = searcher.search_page(
+                query, 1, pagelen=service.PER_PAGE, filter=narrow, sortedby=sortedby,
+                reverse=reverse, groupedby=facets if case.facets else None,
+            )  # fmt: skip
+            len(page)
+            ids = [int(hit["django_id"]) for hit in page]
+            if case.facets:
+                [page.results.groups(name) for name in service.FACETS]
+            if case.highlight:
+                bodies = dict(Document.objects.filter(pk__in=ids).values_list("pk", "body"))
+                for hit in page:
+                    hit.highlights("text", text=bodies[int(hit["django_id"])])
+
+        for case, result in zip(cases, results, strict=True):
+            plain(case)
+            result["plain"] = timed(lambda case=case: plain(case))
+
+    runs = 5 if size <= 20_000 else 2
+    haystack = timed(lambda: (list(SearchQuerySet().filter(content="county")[:20]), SearchQuerySet().filter(content="county").count()), runs)  # fmt: skip
+    return {"cases": results, "rss_mb": rss_mb, "peak_mb": peak_mb, "first_ms": first_ms,
+            "haystack": {**haystack, "runs": runs}}  # fmt: skip
+
+
+def _resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--phase":
+        setup_django()
+        phases = {"generate": phase_generate, "index": phase_index, "measure": phase_measure}
+        print(json.dumps(phases[sys.argv[2]](int(sys.argv[3]))))
+    else:
+        main()
