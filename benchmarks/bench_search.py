@@ -56,8 +56,12 @@ def query_mix(top_jurisdiction: str) -> list[Case]:
         Case("rare term", RARE_WORD),
         Case("phrase", '"secure communities"'),
         Case("field", "from:venturella"),
-        Case("facets + date range", "deployment date:2010-03..2010-08",
-             [("jurisdiction", top_jurisdiction)], facets=True),  # fmt: skip
+        Case(
+            "facets + date range",
+            "deployment date:2010-03..2010-08",
+            [("jurisdiction", top_jurisdiction)],
+            facets=True,
+        ),  # fmt: skip
         Case("sorted by date", "activation", sort="newest"),
         Case("highlighting", '"opt out" sheriff', highlight=True),
     ]
@@ -93,7 +97,9 @@ def reset_database(url: str, name: str) -> None:
     from psycopg import sql
 
     with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -138,7 +144,9 @@ def prepare(size: int, url: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    parser.add_argument("--build-only", action="store_true", help="build the archives, time nothing")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the archives, time nothing"
+    )
     arguments = parser.parse_args()
     url, keep_alive = server_url()
     for size in [int(size) for size in arguments.sizes.split(",")]:
@@ -147,19 +155,29 @@ def main() -> None:
             continue
         figures = child("measure", size, env)
         print(f"\n{size:,} emails: our path vs plain Whoosh (reused searcher), {RUNS} runs each")
-        print(f"{'query':22} {'ours p50':>9} {'ours p95':>9} {'plain p50':>10} {'plain p95':>10} {'p95 ratio':>10}")
+        print(
+            f"{'query':22} {'ours p50':>9} {'ours p95':>9} {'plain p50':>10} {'plain p95':>10} {'p95 ratio':>10}"
+        )
         for case in figures["cases"]:
             ours, plain = case["ours"], case["plain"]
-            print(f"{case['name']:22} {ours['p50']:8.1f}ms {ours['p95']:8.1f}ms {plain['p50']:9.1f}ms "
-                  f"{plain['p95']:9.1f}ms {ours['p95'] / plain['p95']:9.2f}x   ({case['total']:,} hits)")
+            print(
+                f"{case['name']:22} {ours['p50']:8.1f}ms {ours['p95']:8.1f}ms {plain['p50']:9.1f}ms "
+                f"{plain['p95']:9.1f}ms {ours['p95'] / plain['p95']:9.2f}x   ({case['total']:,} hits)"
+            )
         worst = max(case["ours"]["p95"] for case in figures["cases"])
         worst_ratio = max(c["ours"]["p95"] / c["plain"]["p95"] for c in figures["cases"])
-        print(f"slowest p95 of our path: {worst:.1f} ms; largest ratio {worst_ratio:.2f}x; "
-              f"first search (caches built) {figures['first_ms']:.0f} ms")
-        print(f"resident memory after our path: {figures['rss_mb']:.0f} MB (peak {figures['peak_mb']:.0f} MB)")
+        print(
+            f"slowest p95 of our path: {worst:.1f} ms; largest ratio {worst_ratio:.2f}x; "
+            f"first search (caches built) {figures['first_ms']:.0f} ms"
+        )
+        print(
+            f"resident memory after our path: {figures['rss_mb']:.0f} MB (peak {figures['peak_mb']:.0f} MB)"
+        )
         haystack = figures["haystack"]
-        print(f"haystack's own path (new searcher per query, count + slice), 'county': "
-              f"p50 {haystack['p50']:.0f} ms over {haystack['runs']} runs")
+        print(
+            f"haystack's own path (new searcher per query, count + slice), 'county': "
+            f"p50 {haystack['p50']:.0f} ms over {haystack['runs']} runs"
+        )
     del keep_alive
 
 
@@ -222,7 +240,9 @@ def phase_measure(size: int) -> dict:
     from search.searcher import shared_searcher
 
     top = (
-        Jurisdiction.objects.annotate(n=Count("documents")).order_by("-n").values_list("slug", flat=True)[0]
+        Jurisdiction.objects.annotate(n=Count("documents"))
+        .order_by("-n")
+        .values_list("slug", flat=True)[0]
     )
     cases = query_mix(top)
     started = time.perf_counter()
@@ -239,14 +259,22 @@ def phase_measure(size: int) -> dict:
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     with shared_searcher() as searcher:
         reader = searcher.reader()
-        translator = QueryTranslator(searcher.schema, zone, lambda name: [t.decode() for t in reader.lexicon(name)])
+        translator = QueryTranslator(
+            searcher.schema, zone, lambda name: [t.decode() for t in reader.lexicon(name)]
+        )
 
         def plain(case: Case) -> None:
             query = translator.translate(case.text).query
-            narrow = q.And([q.Term(service.FACETS[n], v) for n, v in case.filters]) if case.filters else None
+            narrow = (
+                q.And([q.Term(service.FACETS[n], v) for n, v in case.filters])
+                if case.filters
+                else None
+            )
             sortedby, reverse = service.SORTS[case.sort] or (None, False)
             facets = {
-                name: sorting.FieldFacet(field, allow_overlap=field not in service.SINGLE_VALUED, maptype=sorting.Count)
+                name: sorting.FieldFacet(
+                    field, allow_overlap=field not in service.SINGLE_VALUED, maptype=sorting.Count
+                )
                 for name, field in service.FACETS.items()
             }
             page = searcher.search_page(

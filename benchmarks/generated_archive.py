@@ -26,16 +26,128 @@ from documents.models import (
     SourceFile,
     Thread,
 )
+from documents.threads import refresh_threads
 
 EMAILS_PER_FILE = 500
 EMAILS_PER_THREAD = 3.3  # 100,000 emails make about 30,000 threads
 PEOPLE = 400
-FIRST = ["David", "Marc", "Sarah", "Maria", "John", "Linda", "Robert", "Karen", "James", "Susan", "Daniel", "Laura", "Miguel", "Ana"]
-LAST = ["Venturella", "Rapp", "Brandt", "Lopez", "Nguyen", "Smith", "Garcia", "Chen", "Patel", "Kim", "Johnson", "Rivera", "Baker", "Ortiz", "Hughes", "Morales", "Reyes", "Cooper", "Flores", "Ward"]
+FIRST = [
+    "David",
+    "Marc",
+    "Sarah",
+    "Maria",
+    "John",
+    "Linda",
+    "Robert",
+    "Karen",
+    "James",
+    "Susan",
+    "Daniel",
+    "Laura",
+    "Miguel",
+    "Ana",
+]
+LAST = [
+    "Venturella",
+    "Rapp",
+    "Brandt",
+    "Lopez",
+    "Nguyen",
+    "Smith",
+    "Garcia",
+    "Chen",
+    "Patel",
+    "Kim",
+    "Johnson",
+    "Rivera",
+    "Baker",
+    "Ortiz",
+    "Hughes",
+    "Morales",
+    "Reyes",
+    "Cooper",
+    "Flores",
+    "Ward",
+]
 ORGANIZATIONS = ["ICE", "DHS", "FBI CJIS", "California DOJ", "Santa Clara County Sheriff",
                  "San Francisco Sheriff", "Los Angeles County Sheriff", "Arlington County"]  # fmt: skip
 # Common words of the releases, most frequent first.
-DOMAIN = ["the", "of", "to", "and", "a", "in", "for", "is", "on", "that", "with", "be", "this", "as", "county", "we", "will", "by", "are", "secure", "communities", "ice", "sheriff", "state", "jurisdiction", "activation", "deployment", "opt", "out", "meeting", "please", "call", "data", "fingerprints", "interoperability", "schedule", "memo", "request", "law", "enforcement", "agency", "california", "department", "justice", "board", "supervisors", "policy", "question", "response", "draft", "briefing", "detainer", "removal", "criminal", "aliens", "office", "director", "office", "program", "office", "update", "today", "tomorrow", "week", "letter", "staff", "officials", "attached", "thanks", "discuss", "concerns", "public", "records", "congressional"]
+DOMAIN = [
+    "the",
+    "of",
+    "to",
+    "and",
+    "a",
+    "in",
+    "for",
+    "is",
+    "on",
+    "that",
+    "with",
+    "be",
+    "this",
+    "as",
+    "county",
+    "we",
+    "will",
+    "by",
+    "are",
+    "secure",
+    "communities",
+    "ice",
+    "sheriff",
+    "state",
+    "jurisdiction",
+    "activation",
+    "deployment",
+    "opt",
+    "out",
+    "meeting",
+    "please",
+    "call",
+    "data",
+    "fingerprints",
+    "interoperability",
+    "schedule",
+    "memo",
+    "request",
+    "law",
+    "enforcement",
+    "agency",
+    "california",
+    "department",
+    "justice",
+    "board",
+    "supervisors",
+    "policy",
+    "question",
+    "response",
+    "draft",
+    "briefing",
+    "detainer",
+    "removal",
+    "criminal",
+    "aliens",
+    "office",
+    "director",
+    "office",
+    "program",
+    "office",
+    "update",
+    "today",
+    "tomorrow",
+    "week",
+    "letter",
+    "staff",
+    "officials",
+    "attached",
+    "thanks",
+    "discuss",
+    "concerns",
+    "public",
+    "records",
+    "congressional",
+]
 # Sentences of the releases, so phrase queries find something.
 PHRASES = [
     "The county asked whether it may opt out of Secure Communities.",
@@ -52,7 +164,32 @@ SPAN_DAYS = 3 * 365
 
 
 def _invented_words(rng: random.Random) -> list[str]:
-    syllables = ["ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "qui", "ro", "su", "ta", "ve", "wi", "xo", "ya", "ze", "tor", "ran", "mel"]
+    syllables = [
+        "ba",
+        "ce",
+        "di",
+        "fo",
+        "gu",
+        "ha",
+        "je",
+        "ki",
+        "lo",
+        "mu",
+        "na",
+        "pe",
+        "qui",
+        "ro",
+        "su",
+        "ta",
+        "ve",
+        "wi",
+        "xo",
+        "ya",
+        "ze",
+        "tor",
+        "ran",
+        "mel",
+    ]
     words = set()
     while len(words) < INVENTED:
         words.add("".join(rng.choices(syllables, k=rng.randint(2, 4))))
@@ -111,6 +248,7 @@ def generate(emails: int, seed: int = 2010) -> Batch:
             _write_threads(rng, writer, people, places, files, made, chunk)
             made += chunk
         _tag_threads(rng)
+        refresh_threads(set(Thread.objects.values_list("pk", flat=True)))
     return batch
 
 
@@ -161,7 +299,7 @@ def _write_threads(rng, writer, people, places, files, first_number: int, count:
     for document in documents:
         document.thread_id = document.thread.pk
         document.exemptions = (
-            ["b6", "b7c"] if "(b)(6)" in document.body or document.sender_redacted else []
+            ["(b)(6)", "(b)(7)(C)"] if "(b)(6)" in document.body or document.sender_redacted else []
         )
     Document.objects.bulk_create(documents, batch_size=1_000)
     _links(rng, people, places, files, documents, first_number)

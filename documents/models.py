@@ -389,6 +389,12 @@ class Document(models.Model):
         when = self.sent_at.date().isoformat() if self.sent_at else "undated"
         return f"{self.subject or '(no subject)'} — {sender}, {when}"
 
+    @property
+    def recipients_in_order(self) -> list[Recipient]:
+        """To, then Cc, then Bcc, each as printed (uses prefetched entries when there are)."""
+        order = {field: rank for rank, field in enumerate(Recipient.Field.values)}
+        return sorted(self.recipient_entries.all(), key=lambda e: (order[e.field], e.position))
+
 
 class Recipient(models.Model):
     """One To/Cc/Bcc entry of an email, as printed and as resolved to a Person."""

@@ -3,6 +3,7 @@
 - No mmap: each searcher open would otherwise map every segment into the worker's memory.
 - Only ids are stored: highlights are made from the database's text, so the index stays small.
 - Columns (sort and facet data) only for the fields sorted or counted one value per email.
+- Facet fields keep no positions; the word-pair field (for phrases) keeps no positions either.
 - Writes take the index lock with retries, in the batches the caller hands over.
 - Reads do not come here: ``search.searcher`` keeps one searcher per process.
 """
@@ -13,10 +14,11 @@ import time
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from whoosh import formats
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from search.search_indexes import EXACT_FIELDS
+from search.search_indexes import EXACT_FIELDS, PAIRS_FIELD
 
 # Fields with a column: sorted by, or counted with one value per email.
 COLUMN_FIELDS = {"sent_at", "month", "sender_key", "thread"}
@@ -39,6 +41,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 field.column_type = None
             if name in EXACT_FIELDS:
                 field.spelling = False
+                field.format = formats.Existence()  # filtered and counted, never scored
+            if name == PAIRS_FIELD:
+                field.format = formats.Frequency()  # a pair is a term: no positions needed
         return content_field_name, schema
 
     def update(self, index, iterable, commit=True) -> None:

@@ -12,10 +12,23 @@ from whoosh import query as q
 from whoosh.searching import Searcher
 
 from search.index_cache import DATE_FIELD, IndexCache
-from search.search_indexes import EXACT_FIELDS
+from search.search_indexes import EXACT_FIELDS, PAIRS_FIELD
 
 # Parts of a query that narrow without saying anything about relevance.
 FILTER_FIELDS = {*EXACT_FIELDS, DATE_FIELD, "thread"}
+
+
+def with_word_pairs(query: q.Query) -> q.Query:
+    """Phrases of the full text looked up in the word-pair field: "secure communities" is one
+    term there. Longer phrases keep the position check, run only on emails that hold every
+    pair."""
+    if isinstance(query, q.Phrase) and query.fieldname == "text" and query.slop == 1:
+        words = query.words
+        pairs = [q.Term(PAIRS_FIELD, f"{a} {b}") for a, b in zip(words, words[1:], strict=False)]
+        if len(words) > 2:
+            pairs.append(query)
+        return q.And(pairs, boost=query.boost) if len(pairs) > 1 else pairs[0]
+    return query if query.is_leaf() else query.apply(with_word_pairs)
 
 
 def matching(searcher: Searcher, cache: IndexCache, query: q.Query) -> set[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from haystack import indexes
-from whoosh.analysis import RegexTokenizer
+from whoosh.analysis import BiWordFilter, RegexTokenizer, StemmingAnalyzer
 
 from documents.models import Document, Recipient
 
@@ -18,6 +18,10 @@ EXACT = RegexTokenizer(r"[^\n]+")
 # The exact fields; every other field is analyzed text.
 EXACT_FIELDS = ("month", "sender_key", "batches", "tags", "jurisdictions", "exemptions", "bates")
 REDACTED = "redacted"
+# Each pair of neighbouring words of the full text, as the text field analyzes them ("secur
+# commun"): a phrase becomes term lookups instead of a position check in every candidate email.
+PAIRS_FIELD = "pairs"
+PAIRS = StemmingAnalyzer() | BiWordFilter(sep=" ")
 
 
 def _lines(values) -> str:
@@ -41,6 +45,7 @@ class DocumentIndex(indexes.SearchIndex, indexes.Indexable):
     jurisdictions = indexes.CharField(analyzer=EXACT)
     exemptions = indexes.CharField(analyzer=EXACT)
     bates = indexes.CharField(analyzer=EXACT)
+    pairs = indexes.CharField(analyzer=PAIRS)  # the full text again, see prepare()
 
     def get_model(self):
         return Document
@@ -52,6 +57,11 @@ class DocumentIndex(indexes.SearchIndex, indexes.Indexable):
             "appearances__source_file__batch",
             "thread__tags",
         )
+
+    def prepare(self, document: Document) -> dict:
+        data = super().prepare(document)
+        data[PAIRS_FIELD] = data["text"]
+        return data
 
     def prepare_sender(self, document: Document) -> str:
         person = document.sender

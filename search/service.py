@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +21,7 @@ from whoosh import query as q
 
 from documents.models import Document, Jurisdiction, Person
 from search.index_cache import cache_for
-from search.matching import matching, top
+from search.matching import matching, top, with_word_pairs
 from search.query import QueryTranslator
 from search.search_indexes import REDACTED
 from search.searcher import shared_searcher
@@ -44,6 +45,8 @@ HIGHLIGHT_FIELDS = {"text", "subject", "sender", "to", "cc", "places", "files"}
 
 # Fewer hits than this and a spelling suggestion is offered.
 SUGGEST_BELOW = 5
+# Words taken from an email to find others like it.
+SIMILAR_TERMS = 12
 # Suggestions share this many first letters with the typed word: most typos are later in a word,
 # and comparing against every word of a large index would take seconds.
 SPELLING_PREFIX = 2
@@ -113,7 +116,7 @@ def search(
         narrow = _filter_query(filters)
         if query is None and narrow is None:
             return result
-        whole = q.And([part for part in (query, narrow) if part is not None])
+        whole = with_word_pairs(q.And([part for part in (query, narrow) if part is not None]))
         cache = cache_for(searcher, SINGLE_VALUED)
         docs = matching(searcher, cache, whole)
         result.total = len(docs)
@@ -135,6 +138,54 @@ def search(
         if result.text and result.total < SUGGEST_BELOW:
             result.suggestion = _suggestion(searcher, result.text)
     return result
+
+
+def text_marker(query_text: str) -> Callable[[str], SafeString]:
+    """A function that returns a text whole and escaped, with the words of the search
+    ``query_text`` in <mark> (for reading an email or thread opened from the results)."""
+    words: frozenset[str] = frozenset()
+    analyzer = None
+    if query_text.strip():
+        with shared_searcher() as searcher:
+            reader = searcher.reader()
+            translator = QueryTranslator(
+                searcher.schema,
+                zoneinfo.ZoneInfo(settings.TIME_ZONE),
+                lambda name: [t.decode() for t in reader.lexicon(name)],
+            )
+            parsed = translator.translate(query_text.strip())
+            words = _highlight_words(searcher, None if parsed.is_empty else parsed.query)
+            analyzer = searcher.schema["text"].analyzer
+
+    def mark(text: str) -> SafeString:
+        marked = words and highlight.highlight(
+            text, words, analyzer, highlight.WholeFragmenter(charlimit=None), _Marker(), top=1
+        )
+        return mark_safe(marked or escape(text))  # noqa: S308 (_Marker escapes every piece)
+
+    return mark
+
+
+def similar(document: Document, count: int = PER_PAGE) -> list[Hit]:
+    """Emails of other threads that share this one's most telling words ("more like this")."""
+    with shared_searcher() as searcher:
+        key_terms = searcher.key_terms_from_text(
+            "text", f"{document.subject}\n{document.body}", numterms=SIMILAR_TERMS
+        )
+        if not key_terms:
+            return []
+        like = q.Or([q.Term("text", word, boost=weight) for word, weight in key_terms])
+        own_thread = set(searcher.docs_for_query(q.Term("thread", document.thread_id)))
+        found = searcher.search(like, limit=count, mask=own_thread)
+        ranked = [(int(hit["django_id"]), hit.score) for hit in found]
+        words = frozenset(word for word, _ in key_terms)
+        analyzer = searcher.schema["text"].analyzer
+    documents = _documents([pk for pk, _ in ranked])
+    return [
+        Hit(documents[pk], score, _snippet(documents[pk], words, analyzer))
+        for pk, score in ranked
+        if pk in documents
+    ]
 
 
 def _filter_query(filters) -> q.Query | None:

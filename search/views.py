@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from documents.models import Document
 from search import service
+from search.examples import archive_examples
 from search.index import index_exists
 
 FILTER_NAMES = {*service.FACETS, "year"}
@@ -77,6 +80,19 @@ def results(request: HttpRequest):
     return render(request, "search/results.html", context)
 
 
+def similar(request: HttpRequest, pk: int):
+    """ "More like this": emails of other threads with the same telling words."""
+    document = get_object_or_404(Document.objects.select_related("sender"), pk=pk)
+    hits = service.similar(document) if index_exists() else []
+    return render(request, "search/similar.html", {"document": document, "hits": hits})
+
+
+def help_page(request: HttpRequest):
+    """The query language, with examples from the archive."""
+    context = {"examples": archive_examples(), "time_zone": settings.TIME_ZONE}
+    return render(request, "search/help.html", context)
+
+
 def api_search(request: HttpRequest) -> JsonResponse:
     """GET /api/search?q=...&f=sender:12&sort=newest&page=2: hits, facets and total as JSON."""
     if not index_exists():
@@ -109,6 +125,9 @@ def _hit_json(request: HttpRequest, hit: service.Hit) -> dict:
         "sender": str(document.sender) if document.sender else document.sender_raw,
         "sent_at": document.sent_at.isoformat() if document.sent_at else None,
         "thread_id": document.thread_id,
+        "thread_url": request.build_absolute_uri(
+            f"{reverse('thread', args=[document.thread_id])}#message-{document.pk}"
+        ),
         "score": hit.score,
         "snippet_html": str(hit.snippet),
         "citations": [str(appearance) for appearance in document.appearances.all()],

@@ -4,6 +4,7 @@ results page and the JSON API."""
 from datetime import UTC
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 
 from documents.models import Document
@@ -111,3 +112,94 @@ def test_check_index_finds_and_repairs_missing_and_stray_entries(sample):
     assert broken.missing == [first.pk] and broken.stray == []
     assert check_index(fix=True).missing == [first.pk]
     assert check_index().ok
+
+
+def test_a_hit_opens_its_thread_at_the_message_with_the_words_marked(sample, client):
+    result = service.search("activation")
+    hit = result.hits[0]
+    page = client.get(reverse("search:results"), {"q": "activation"}).content.decode()
+    link = f"/threads/{hit.document.thread_id}/?q=activation#message-{hit.document.pk}"
+    assert link in page
+    thread = client.get(link.split("#")[0]).content.decode()
+    assert f'id="message-{hit.document.pk}"' in thread
+    assert "<mark>activation</mark>" in thread  # in the subject
+    assert "<mark>activates</mark>" in thread  # and in the body, in any form of the word
+    # Every email of the thread is there, in order, and nothing is marked without a search.
+    emails = list(hit.document.thread.documents.order_by("sent_at", "id"))
+    positions = [thread.index(f'id="message-{email.pk}"') for email in emails]
+    assert positions == sorted(positions)
+    assert "<mark>" not in client.get(f"/threads/{hit.document.thread_id}/").content.decode()
+
+
+def test_marked_text_stays_escaped(sample, client):
+    document = Document.objects.exclude(body="").first()
+    document.body = 'Activation <b onclick="x()">now</b> & later'
+    document.save()
+    page = client.get(f"/emails/{document.pk}/", {"q": "activation"}).content.decode()
+    assert (
+        "<mark>Activation</mark> &lt;b onclick=&quot;x()&quot;&gt;now&lt;/b&gt; &amp; later" in page
+    )
+
+
+def test_more_like_this_finds_other_threads_sharing_words(sample, client):
+    request = Document.objects.get(subject=sample.emails["request"].subject)
+    hits = service.similar(request)
+    assert hits, "the sample has other emails about the same opt-out"
+    assert all(hit.document.thread_id != request.thread_id for hit in hits)
+    page = client.get(reverse("search:similar", args=[request.pk])).content.decode()
+    assert hits[0].document.subject in page and "More like this" in page
+    assert (
+        reverse("search:similar", args=[request.pk])
+        in client.get(f"/emails/{request.pk}/").content.decode()
+    )
+
+
+def test_help_page_examples_come_from_the_archive_and_run(sample, client):
+    page = client.get(reverse("search:help")).content.decode()
+    busiest = (
+        Document.objects.exclude(sender=None)
+        .values("sender__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "sender__name")
+        .first()
+    )
+    surname = busiest["sender__name"].split()[-1]
+    assert f"from:{surname}" in page and "batch:sample" in page
+    # Each example is a link that runs it.
+    assert f'href="/search/?q=from%3A{surname}"' in page
+    assert service.search(f"from:{surname}").total >= busiest["n"]
+    assert (
+        reverse("search:help")
+        in client.get(reverse("search:results"), {"q": "county"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        '"opt out"',
+        '"secure communities"',
+        '"los angeles county"',
+        '"opt out of secure communities"',
+        '"county of santa clara"',
+        '"communities secure"',
+    ],
+)
+def test_phrases_through_word_pairs_find_what_a_position_check_finds(sample, phrase):
+    import zoneinfo
+
+    from search.index_cache import cache_for
+    from search.matching import matching, with_word_pairs
+    from search.query import QueryTranslator
+    from search.searcher import shared_searcher
+
+    with shared_searcher() as searcher:
+        translator = QueryTranslator(searcher.schema, zoneinfo.ZoneInfo("UTC"), lambda name: [])
+        query = translator.translate(phrase).query
+        by_positions = set(searcher.docs_for_query(query))
+        by_pairs = matching(
+            searcher, cache_for(searcher, service.SINGLE_VALUED), with_word_pairs(query)
+        )
+    assert by_pairs == by_positions
+    assert service.search(phrase).total == len(by_positions)
+    assert by_positions or phrase == '"communities secure"', "the sample holds the phrase"
