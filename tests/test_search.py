@@ -181,7 +181,7 @@ def test_help_page_examples_come_from_the_archive_and_run(sample, client):
         '"secure communities"',
         '"los angeles county"',
         '"opt out of secure communities"',
-        '"county of santa clara"',
+        '"board of supervisors of santa clara county"',
         '"communities secure"',
     ],
 )
