@@ -64,6 +64,7 @@ class Hit:
     document: Document
     score: float | None
     snippet: SafeString
+    subject: SafeString = SafeString("")  # the subject with the searched words marked
 
 
 @dataclass
@@ -128,9 +129,14 @@ def search(
         words = _highlight_words(searcher, query)
         analyzer = searcher.schema["text"].analyzer
         result.hits = [
-            Hit(documents[ids[docnum]], score, _snippet(documents[ids[docnum]], words, analyzer))
+            Hit(
+                document,
+                score,
+                _snippet(document, words, analyzer),
+                _marked_whole(document.subject, words, analyzer),
+            )
             for docnum, score in on_page
-            if ids[docnum] in documents
+            if (document := documents.get(ids[docnum]))
         ]
         result.facets, result.months = _facet_values(
             {name: cache.table(index_field).count(docs) for name, index_field in FACETS.items()}
@@ -157,13 +163,14 @@ def text_marker(query_text: str) -> Callable[[str], SafeString]:
             words = _highlight_words(searcher, None if parsed.is_empty else parsed.query)
             analyzer = searcher.schema["text"].analyzer
 
-    def mark(text: str) -> SafeString:
-        marked = words and highlight.highlight(
-            text, words, analyzer, highlight.WholeFragmenter(charlimit=None), _Marker(), top=1
-        )
-        return mark_safe(marked or escape(text))  # noqa: S308 (_Marker escapes every piece)
+    return lambda text: _marked_whole(text, words, analyzer)
 
-    return mark
+
+def _marked_whole(text: str, words: frozenset[str], analyzer) -> SafeString:
+    marked = words and highlight.highlight(
+        text, words, analyzer, highlight.WholeFragmenter(charlimit=None), _Marker(), top=1
+    )
+    return mark_safe(marked or escape(text))  # noqa: S308 (_Marker escapes every piece)
 
 
 def similar(document: Document, count: int = PER_PAGE) -> list[Hit]:

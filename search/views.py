@@ -129,6 +129,7 @@ def _hit_json(request: HttpRequest, hit: service.Hit) -> dict:
             f"{reverse('thread', args=[document.thread_id])}#message-{document.pk}"
         ),
         "score": hit.score,
+        "subject_html": str(hit.subject),
         "snippet_html": str(hit.snippet),
         "citations": [str(appearance) for appearance in document.appearances.all()],
     }

@@ -97,6 +97,7 @@ def test_snippets_are_highlighted_and_escaped(sample):
 def test_results_page_and_api(sample, client):
     page = client.get(reverse("search:results"), {"q": "county"}).content.decode()
     assert "match" in page and "<mark>" in page
+    assert "<mark>County</mark>" in page  # in the subjects too
     api = client.get("/api/search", {"q": "county", "sort": "newest"}).json()
     assert api["total"] >= 1 and api["hits"][0]["url"].endswith(f"/emails/{api['hits'][0]['id']}/")
     assert set(api["facets"]) >= {"sender", "jurisdiction", "year", "month", "exemption", "batch"}
