@@ -87,6 +87,8 @@ def top(
 ) -> list[tuple[int, float | None]]:
     """The first ``count`` of ``docs`` as (docnum, score): by relevance to ``query`` unless
     ``sort`` is given (or the query has no words), else by date."""
+    if not docs:
+        return []  # Whoosh reads an empty filter as no filter at all
     ranking = scoring_part(query) if sort is None else None
     if ranking is None:
         newest = sort[1] if sort else True
