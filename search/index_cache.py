@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.searching import Searcher
 
 DATE_FIELD = "sent_at"
 NO_VALUE = -1
+# Fields whose per-email lengths every scored hit reads.
+SCORED_FIELDS = ("text", "subject", "sender", "to", "cc", "places", "files", "pairs")
 
 
 @dataclass
@@ -46,6 +49,7 @@ class IndexCache:
 
     def __init__(self, searcher: Searcher, single_valued: set[str]) -> None:
         self.searcher = searcher
+        _load_lengths(searcher)
         self.single_valued = single_valued
         self._tables: dict[str, FieldTable] = {}
         self._live: frozenset[int] | None = None
@@ -115,6 +119,20 @@ class IndexCache:
         return heapq.nsmallest(
             count, docs, key=lambda docnum: (rank[docnum] if rank[docnum] >= 0 else undated, docnum)
         )
+
+
+def _load_lengths(searcher: Searcher) -> None:
+    """Keep each segment's field lengths (a byte per email and field) in memory. Relevance
+    scoring reads one per matched email, and without mmap every read would be a system call."""
+    for segment_reader, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(segment_reader, "_perdoc", None)
+        if not isinstance(perdoc, W3PerDocReader):
+            continue
+        for fieldname in SCORED_FIELDS:
+            name = _lenfield(fieldname)
+            column = perdoc._cached_reader(name, LENGTHS_COLUMN)
+            if column is not None:
+                perdoc._readers[name] = column.load()
 
 
 _current: IndexCache | None = None

@@ -21,7 +21,7 @@ from whoosh import query as q
 
 from documents.models import Document, Jurisdiction, Person
 from search.index_cache import cache_for
-from search.matching import matching, top, with_word_pairs
+from search.matching import find, with_word_pairs
 from search.query import QueryTranslator
 from search.search_indexes import REDACTED
 from search.searcher import shared_searcher
@@ -119,10 +119,11 @@ def search(
             return result
         whole = with_word_pairs(q.And([part for part in (query, narrow) if part is not None]))
         cache = cache_for(searcher, SINGLE_VALUED)
-        docs = matching(searcher, cache, whole)
+        docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
         result.total = len(docs)
-        result.page = min(result.page, result.pages)
-        ranked = top(searcher, cache, whole, docs, result.page * PER_PAGE, SORTS[sort])
+        if result.page > result.pages:  # past the last page: show the last
+            result.page = result.pages
+            docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
         on_page = ranked[(result.page - 1) * PER_PAGE :]
         ids = {docnum: int(searcher.stored_fields(docnum)["django_id"]) for docnum, _ in on_page}
         documents = _documents(list(ids.values()))
