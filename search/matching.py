@@ -87,12 +87,13 @@ def _narrows_only(query: q.Query) -> bool:
 
 
 class _TopAndAll(collectors.TopCollector):
-    """The best ``limit`` hits by score and the set of every hit, in one pass. (Whoosh's
-    top-N collector may skip blocks, but then needs a second pass to count; walking every
-    match once measured two to three times faster than counting plus skipping.)"""
+    """The best ``limit`` hits by score and the set of every hit, in one pass. Whoosh's top-N
+    collector skips blocks and swaps matchers for cheaper ones that cannot reach the page (an
+    OR becomes an AND), so it needs a second pass to count; walking every match once measured
+    two to three times faster than counting plus skipping."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(limit=limit, usequality=False)
+        super().__init__(limit=limit, usequality=False, replace=0)
 
     def _collect(self, global_docnum: int, score: float):
         self.docset.add(global_docnum)
