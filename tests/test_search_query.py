@@ -22,10 +22,10 @@ def translate():
 
 
 def anywhere(query_type, *args):
-    """A word with no field: the full text, or the subject weighted twice."""
+    """A word with no field: in the full text, weighing more when in the subject too."""
     text, subject = query_type("text", *args), query_type("subject", *args)
     subject.boost = 2.0
-    return q.Or([text, subject])
+    return q.AndMaybe(text, subject)
 
 
 def utc(*parts):
@@ -41,7 +41,7 @@ CASES = [
     ('"opt out"', anywhere(q.Phrase, ["opt", "out"])),
     ("activ*", anywhere(q.Prefix, "activ")),
     ("(rapp OR venturella) opt", q.And([
-        q.Or([*anywhere(q.Term, "rapp").subqueries, *anywhere(q.Term, "venturella").subqueries]),
+        q.Or([anywhere(q.Term, "rapp"), anywhere(q.Term, "venturella")]),
         anywhere(q.Term, "opt")])),
     ("from:rapp", q.Term("sender", "rapp")),
     ("FROM:Rapp", q.Term("sender", "rapp")),
