@@ -20,6 +20,7 @@ from whoosh import highlight
 from whoosh import query as q
 
 from documents.models import Document, Jurisdiction, Person
+from search.index import index_exists
 from search.index_cache import cache_for
 from search.matching import find, with_word_pairs
 from search.query import QueryTranslator
@@ -152,7 +153,7 @@ def text_marker(query_text: str) -> Callable[[str], SafeString]:
     ``query_text`` in <mark> (for reading an email or thread opened from the results)."""
     words: frozenset[str] = frozenset()
     analyzer = None
-    if query_text.strip():
+    if query_text.strip() and index_exists():
         with shared_searcher() as searcher:
             reader = searcher.reader()
             translator = QueryTranslator(

@@ -274,3 +274,17 @@ def test_every_match_is_counted_on_a_generated_archive(gazetteer_db, text):
         expected = len(set(searcher.docs_for_query(translator.translate(text).query)))
     assert found.total == expected > service.PER_PAGE
     assert sum(v.count for v in found.facets["year"]) == expected
+
+
+def test_reading_pages_work_before_any_index_exists(db, client):
+    from tests.factories import make_document
+
+    document = make_document(body="Activation <script>x()</script>")
+    for url in (
+        f"/threads/{document.thread_id}/?q=activation",
+        f"/emails/{document.pk}/?q=activation",
+        f"/search/similar/{document.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<script>x()" not in response.content.decode()
