@@ -319,7 +319,7 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         subject = self.subject or "(no subject)"
-        return f"{subject} ({self.message_count} emails)"
+        return f"{subject} ({self.message_count} email{'' if self.message_count == 1 else 's'})"
 
 
 class Document(models.Model):

@@ -148,6 +148,7 @@ def test_thread_dates_run_forward():
     assert rejected(lambda: make_thread(first_sent_at=later, last_sent_at=earlier))
     thread = make_thread(first_sent_at=earlier, last_sent_at=later, message_count=3)
     assert str(thread) == "RE: Santa Clara County opt out (3 emails)"
+    assert str(make_thread(message_count=1)) == "RE: Santa Clara County opt out (1 email)"
 
 
 def test_threads_carry_tags():
