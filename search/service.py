@@ -105,12 +105,7 @@ def search(
     sort = sort if sort in SORTS else "relevance"
     result = SearchResult(text=text.strip(), sort=sort, page=max(1, page))
     with shared_searcher() as searcher:
-        reader = searcher.reader()
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        translator = QueryTranslator(
-            searcher.schema, zone, lambda name: [t.decode() for t in reader.lexicon(name)]
-        )
-        parsed = translator.translate(result.text) if result.text else None
+        parsed = _translator(searcher).translate(result.text) if result.text else None
         result.notes = list(dict.fromkeys(parsed.notes)) if parsed else []
         query = parsed.query if parsed and not parsed.is_empty else None
         if query is None and result.text and not result.notes:
@@ -125,27 +120,38 @@ def search(
         if result.page > result.pages:  # past the last page: show the last
             result.page = result.pages
             docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
-        on_page = ranked[(result.page - 1) * PER_PAGE :]
-        ids = {docnum: int(searcher.stored_fields(docnum)["django_id"]) for docnum, _ in on_page}
-        documents = _documents(list(ids.values()))
+        on_page = [
+            (int(searcher.stored_fields(docnum)["django_id"]), score)
+            for docnum, score in ranked[(result.page - 1) * PER_PAGE :]
+        ]
+        counts = {name: cache.table(field).count(docs) for name, field in FACETS.items()}
         words = _highlight_words(searcher, query)
         analyzer = searcher.schema["text"].analyzer
-        result.hits = [
-            Hit(
-                document,
-                score,
-                _snippet(document, words, analyzer),
-                _marked_whole(document.subject, words, analyzer),
-            )
-            for docnum, score in on_page
-            if (document := documents.get(ids[docnum]))
-        ]
-        result.facets, result.months = _facet_values(
-            {name: cache.table(index_field).count(docs) for name, index_field in FACETS.items()}
-        )
         if result.text and result.total < SUGGEST_BELOW:
             result.suggestion = _suggestion(searcher, result.text)
+    # The rows, snippets and labels come from PostgreSQL, outside the searcher's lock.
+    documents = _documents([pk for pk, _ in on_page])
+    result.hits = [
+        Hit(
+            document,
+            score,
+            _snippet(document, words, analyzer),
+            _marked_whole(document.subject, words, analyzer),
+        )
+        for pk, score in on_page
+        if (document := documents.get(pk))
+    ]
+    result.facets, result.months = _facet_values(counts)
     return result
+
+
+def _translator(searcher) -> QueryTranslator:
+    reader = searcher.reader()
+    return QueryTranslator(
+        searcher.schema,
+        zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        lambda name: [term.decode() for term in reader.lexicon(name)],
+    )
 
 
 def text_marker(query_text: str) -> Callable[[str], SafeString]:
@@ -155,13 +161,7 @@ def text_marker(query_text: str) -> Callable[[str], SafeString]:
     analyzer = None
     if query_text.strip() and index_exists():
         with shared_searcher() as searcher:
-            reader = searcher.reader()
-            translator = QueryTranslator(
-                searcher.schema,
-                zoneinfo.ZoneInfo(settings.TIME_ZONE),
-                lambda name: [t.decode() for t in reader.lexicon(name)],
-            )
-            parsed = translator.translate(query_text.strip())
+            parsed = _translator(searcher).translate(query_text.strip())
             words = _highlight_words(searcher, None if parsed.is_empty else parsed.query)
             analyzer = searcher.schema["text"].analyzer
 
