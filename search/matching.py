@@ -59,7 +59,8 @@ def matching(searcher: Searcher, cache: IndexCache, query: q.Query) -> set[int]:
         for part in query.subqueries:
             found |= matching(searcher, cache, part)
         return found
-    return set(searcher.docs_for_query(query))
+    plain = docs_of(searcher, query)
+    return plain if plain is not None else set(searcher.docs_for_query(query))
 
 
 def _half_open(query: q.DateRange) -> bool:
