@@ -136,8 +136,9 @@ def prepare(size: int, url: str) -> dict:
     if built.get("index") != index_code_hash():
         print(f"Indexing {size:,} emails (once per change of the index code)…")
         shutil.rmtree(folder / "whoosh", ignore_errors=True)
+        code = index_code_hash()  # of the code that builds it, should it change meanwhile
         indexed = child("index", size, env)
-        built["index"] = index_code_hash()
+        built["index"] = code
         marker.write_text(json.dumps(built))
         print(f"  indexed in {indexed['seconds']:.0f} s ({size / indexed['seconds']:.0f} emails/s)")
     return env

@@ -6,8 +6,10 @@ Facet fields hold exact values, one per line, through an analyzer that neither s
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC
 
+from django.conf import settings
 from haystack import indexes
 from whoosh.analysis import BiWordFilter, RegexTokenizer, StemmingAnalyzer
 
@@ -96,7 +98,10 @@ class DocumentIndex(indexes.SearchIndex, indexes.Indexable):
         return sent.astimezone(UTC).replace(tzinfo=None) if sent else None
 
     def prepare_month(self, document: Document) -> str:
-        return document.sent_at.astimezone(UTC).strftime("%Y-%m") if document.sent_at else ""
+        """The month in the archive's time zone, as ``date:2010-05`` reads it."""
+        if not document.sent_at:
+            return ""
+        return document.sent_at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m")
 
     def prepare_sender_key(self, document: Document) -> str:
         if document.sender_id:

@@ -288,3 +288,24 @@ def test_reading_pages_work_before_any_index_exists(db, client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "<script>x()" not in response.content.decode()
+
+
+def test_month_facet_and_date_query_agree_at_the_end_of_a_month(db, settings):
+    """An email sent on the evening of May 31 in California is in May for date:2010-05 and for
+    the month facet alike (it is June 1 in UTC)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from search.indexing import index_documents
+    from tests.factories import make_document
+
+    settings.TIME_ZONE = "America/Los_Angeles"
+    late = make_document(
+        sent_at=datetime(2010, 5, 31, 20, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    )
+    index_documents([late.pk])
+    found = service.search("date:2010-05")
+    assert found.total == 1
+    assert [(v.value, v.count) for v in found.facets["month"]] == [("2010-05", 1)]
+    assert service.search("", filters=[("month", "2010-05")]).total == 1
+    assert service.search("", filters=[("year", "2010")]).total == 1
