@@ -64,3 +64,26 @@ def test_appearance_and_recipient_lists_do_not_query_per_row(
                 ).status_code
                 == 200
             )
+
+
+def test_deleting_a_batch_in_the_admin_takes_its_emails_threads_and_people(
+    admin_client_with_data, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from documents.models import Batch, Document, Thread
+
+    batch = Batch.objects.get()
+    document = Document.objects.get()
+    url = reverse("admin:documents_batch_delete", args=[batch.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_with_data.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Batch.objects.exists() and not Document.objects.exists()
+    assert not Thread.objects.filter(pk=document.thread_id).exists()
+    assert not Person.objects.filter(name="David Venturella").exists()
+    # The index entry goes when the task worker runs the queued removal.
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "search.tasks.remove_emails" and queued.args_kwargs["args"] == [
+        [document.pk]
+    ]
