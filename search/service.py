@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from whoosh import highlight
 from whoosh import query as q
 
-from documents.models import Document, Jurisdiction, Person
+from documents.models import Appearance, Document, Jurisdiction, Person
 from search.index import index_exists
 from search.index_cache import cache_for
 from search.matching import find, with_word_pairs
@@ -208,10 +209,11 @@ def _filter_query(filters) -> q.Query | None:
 
 
 def _documents(ids: list[int]) -> dict[int, Document]:
+    citations = Appearance.objects.select_related("source_file__batch")
     documents = (
         Document.objects.filter(pk__in=ids)
         .select_related("sender", "thread")
-        .prefetch_related("appearances__source_file__batch")
+        .prefetch_related(Prefetch("appearances", queryset=citations))
     )
     return {document.pk: document for document in documents}
 
@@ -245,33 +247,36 @@ def _snippet(document: Document, words: frozenset[str], analyzer) -> SafeString:
 def _facet_values(
     counts: dict[str, Counter],
 ) -> tuple[dict[str, list[FacetValue]], list[FacetValue]]:
-    labels = _labels(counts)
-
-    def values(name: str, pairs) -> list[FacetValue]:
-        return [FacetValue(value, labels[name].get(value, value), count) for value, count in pairs]
-
-    facets = {
-        name: values(name, sorted(groups.items(), key=lambda item: -item[1])[:FACET_VALUES_SHOWN])
+    """The values shown for each facet (the most frequent; every month, in order), labelled."""
+    shown = {
+        name: sorted(groups.items(), key=lambda item: -item[1])[:FACET_VALUES_SHOWN]
         for name, groups in counts.items()
+        if name != "month"
+    }
+    shown["month"] = sorted(counts["month"].items())
+    labels = _labels({name: [value for value, _ in pairs] for name, pairs in shown.items()})
+    facets = {
+        name: [FacetValue(value, labels[name].get(value, value), n) for value, n in pairs]
+        for name, pairs in shown.items()
     }
     years: dict[str, int] = defaultdict(int)
     for month, count in counts["month"].items():
         years[month[:4]] += count
     facets["year"] = [FacetValue(year, year, count) for year, count in sorted(years.items())]
-    return facets, values("month", sorted(counts["month"].items()))
+    return facets, facets["month"]
 
 
-def _labels(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+def _labels(values: dict[str, list[str]]) -> dict[str, dict[str, str]]:
     """What a person reads for each facet value: names for ids and slugs, "May 2010" for months."""
-    senders = [int(value) for value in counts["sender"] if value.isdigit()]
+    senders = [int(value) for value in values["sender"] if value.isdigit()]
     people = dict(Person.objects.filter(pk__in=senders).values_list("pk", "name"))
-    places = Jurisdiction.objects.filter(slug__in=list(counts["jurisdiction"]))
+    places = Jurisdiction.objects.filter(slug__in=values["jurisdiction"])
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     labels["sender"] = {str(pk): name for pk, name in people.items()} | {REDACTED: "Redacted"}
     labels["jurisdiction"] = {place.slug: str(place) for place in places}
     labels["month"] = {
         month: date(int(month[:4]), int(month[5:7]), 1).strftime("%b %Y")
-        for month in counts["month"]
+        for month in values["month"]
     }
     return labels
 

@@ -309,3 +309,12 @@ def test_month_facet_and_date_query_agree_at_the_end_of_a_month(db, settings):
     assert [(v.value, v.count) for v in found.facets["month"]] == [("2010-05", 1)]
     assert service.search("", filters=[("month", "2010-05")]).total == 1
     assert service.search("", filters=[("year", "2010")]).total == 1
+
+
+def test_a_search_costs_the_same_few_queries_whatever_it_finds(
+    sample, django_assert_max_num_queries
+):
+    # The page's rows with their citations (2), sender names and place names of the facets (2).
+    for text in ("county", "activation", "date:2010"):
+        with django_assert_max_num_queries(4):
+            service.search(text)
