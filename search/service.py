@@ -98,11 +98,47 @@ class _Marker(highlight.Formatter):
         return escape(text)
 
 
+@dataclass
+class Located:
+    """What the index says of a search: the page's email ids and scores, and the facet counts."""
+
+    result: SearchResult
+    on_page: list[tuple[int, float | None]] = field(default_factory=list)
+    counts: dict[str, Counter] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()
+    analyzer: object = None
+
+
 def search(
     text: str, filters: list[tuple[str, str]] = (), sort: str = "relevance", page: int = 1
 ) -> SearchResult:
     """Search ``text`` (the search box's language) narrowed by facet ``filters`` such as
     ("sender", "12") or ("year", "2010")."""
+    located = locate(text, filters, sort, page)
+    result = located.result
+    if not located.counts:
+        return result
+    # The rows, snippets and labels come from PostgreSQL, outside the searcher's lock.
+    documents = _documents([pk for pk, _ in located.on_page])
+    words, analyzer = located.words, located.analyzer
+    result.hits = [
+        Hit(
+            document,
+            score,
+            _snippet(document, words, analyzer),
+            _marked_whole(document.subject, words, analyzer),
+        )
+        for pk, score in located.on_page
+        if (document := documents.get(pk))
+    ]
+    result.facets, result.months = _facet_values(located.counts)
+    return result
+
+
+def locate(
+    text: str, filters: list[tuple[str, str]] = (), sort: str = "relevance", page: int = 1
+) -> Located:
+    """The index's part of a search: which emails fill the page, the total, the facet counts."""
     sort = sort if sort in SORTS else "relevance"
     result = SearchResult(text=text.strip(), sort=sort, page=max(1, page))
     with shared_searcher() as searcher:
@@ -113,7 +149,7 @@ def search(
             result.notes.append("Only very common words were typed; they are not searched.")
         narrow = _filter_query(filters)
         if query is None and narrow is None:
-            return result
+            return Located(result)
         whole = with_word_pairs(q.And([part for part in (query, narrow) if part is not None]))
         cache = cache_for(searcher, SINGLE_VALUED)
         docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
@@ -126,24 +162,15 @@ def search(
             for docnum, score in ranked[(result.page - 1) * PER_PAGE :]
         ]
         counts = {name: cache.table(field).count(docs) for name, field in FACETS.items()}
-        words = _highlight_words(searcher, query)
-        analyzer = searcher.schema["text"].analyzer
         if result.text and result.total < SUGGEST_BELOW:
             result.suggestion = _suggestion(searcher, result.text)
-    # The rows, snippets and labels come from PostgreSQL, outside the searcher's lock.
-    documents = _documents([pk for pk, _ in on_page])
-    result.hits = [
-        Hit(
-            document,
-            score,
-            _snippet(document, words, analyzer),
-            _marked_whole(document.subject, words, analyzer),
+        return Located(
+            result,
+            on_page,
+            counts,
+            _highlight_words(searcher, query),
+            searcher.schema["text"].analyzer,
         )
-        for pk, score in on_page
-        if (document := documents.get(pk))
-    ]
-    result.facets, result.months = _facet_values(counts)
-    return result
 
 
 def _translator(searcher) -> QueryTranslator:
