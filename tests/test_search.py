@@ -77,6 +77,7 @@ def test_facet_counts_equal_the_database(sample):
 def test_snippets_are_highlighted_and_escaped(sample):
     document = Document.objects.exclude(body="").first()
     document.body = "<script>alert(1)</script> Santa Clara asked to opt out of Secure Communities."
+    document.subject = '<i onmouseover="x()">Santa</i> Clara & co'
     document.save()
     from search.indexing import index_documents
 
@@ -85,9 +86,11 @@ def test_snippets_are_highlighted_and_escaped(sample):
     hit = next(h for h in result.hits if h.document.pk == document.pk)
     assert "<mark>Santa</mark>" in hit.snippet and "<mark>Clara</mark>" in hit.snippet
     assert "<script>" not in hit.snippet and "alert(1)&lt;/script&gt;" in hit.snippet
+    assert hit.subject == "&lt;i onmouseover=&quot;x()&quot;&gt;<mark>Santa</mark>&lt;/i&gt; <mark>Clara</mark> &amp; co"
     # Words of the subject are marked where the body has them too.
-    by_subject = service.search("subject:communities")
-    assert any("<mark>Communities</mark>" in h.snippet for h in by_subject.hits)
+    by_subject = service.search("subject:clara")
+    marked = next(h for h in by_subject.hits if h.document.pk == document.pk).snippet
+    assert "<mark>Clara</mark> asked" in marked
     # A hit without searched words (found by its thread) shows the body's opening, escaped.
     by_thread = service.search(f"thread:{document.thread_id}")
     opening = next(h for h in by_thread.hits if h.document.pk == document.pk).snippet
