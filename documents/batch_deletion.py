@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 
 from documents.models import Appearance, Batch, Document, Person, Recipient, Thread
 from documents.threads import refresh_threads
+from search.tasks import index_emails, remove_emails
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,6 @@ class BatchDeletion:
 
 
 def delete_batch(batch: Batch) -> BatchDeletion:
-    from search.tasks import index_emails, remove_emails
-
     with transaction.atomic():
         in_batch = Appearance.objects.filter(source_file__batch=batch)
         elsewhere = Appearance.objects.filter(document=OuterRef("pk")).exclude(
@@ -53,8 +52,8 @@ def delete_batch(batch: Batch) -> BatchDeletion:
         )
         threads_gone = empty_threads.count()
         empty_threads.delete()
-        refresh_threads(thread_ids | set(Document.objects.filter(pk__in=kept).values_list(
-            "thread_id", flat=True)))  # fmt: skip
+        kept_threads = Document.objects.filter(pk__in=kept).values_list("thread_id", flat=True)
+        refresh_threads(thread_ids | set(kept_threads))
         unused = (
             Person.objects.filter(pk__in=people)
             .exclude(Exists(Document.objects.filter(sender=OuterRef("pk"))))

@@ -12,11 +12,10 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from documents.models import Thread
+from search.tasks import index_threads
 
 
 def queue_thread_reindex(thread_ids: Iterable[int]) -> None:
-    from search.tasks import index_threads
-
     ids = sorted(set(thread_ids))
     if ids:
         transaction.on_commit(lambda: index_threads.enqueue(ids))
