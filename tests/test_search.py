@@ -86,7 +86,10 @@ def test_snippets_are_highlighted_and_escaped(sample):
     hit = next(h for h in result.hits if h.document.pk == document.pk)
     assert "<mark>Santa</mark>" in hit.snippet and "<mark>Clara</mark>" in hit.snippet
     assert "<script>" not in hit.snippet and "alert(1)&lt;/script&gt;" in hit.snippet
-    assert hit.subject == "&lt;i onmouseover=&quot;x()&quot;&gt;<mark>Santa</mark>&lt;/i&gt; <mark>Clara</mark> &amp; co"
+    assert (
+        hit.subject
+        == "&lt;i onmouseover=&quot;x()&quot;&gt;<mark>Santa</mark>&lt;/i&gt; <mark>Clara</mark> &amp; co"
+    )
     # Words of the subject are marked where the body has them too.
     by_subject = service.search("subject:clara")
     marked = next(h for h in by_subject.hits if h.document.pk == document.pk).snippet
