@@ -31,7 +31,17 @@ def with_word_pairs(query: q.Query) -> q.Query:
         if len(words) > 2:
             pairs.append(query)
         return q.And(pairs, boost=query.boost) if len(pairs) > 1 else pairs[0]
+    if isinstance(query, q.AndMaybe):
+        return q.AndMaybe(with_word_pairs(query.a), _loosened(query.b))
     return query if query.is_leaf() else query.apply(with_word_pairs)
+
+
+def _loosened(query: q.Query) -> q.Query:
+    """The optional side of AND-MAYBE only adds to the score, so a phrase there can be its words
+    (a subject holding "opt" and "out" weighs more) without a position check per email."""
+    if isinstance(query, q.Phrase):
+        return q.And([q.Term(query.fieldname, word) for word in query.words], boost=query.boost)
+    return query
 
 
 def matching(searcher: Searcher, cache: IndexCache, query: q.Query) -> set[int]:
