@@ -242,9 +242,7 @@ def timed(function, runs: int = RUNS) -> dict:
 
 def phase_measure(size: int) -> dict:
     import resource
-    import zoneinfo
 
-    from django.conf import settings
     from django.db.models import Count
     from haystack.query import SearchQuerySet
     from whoosh import query as q
@@ -252,7 +250,6 @@ def phase_measure(size: int) -> dict:
 
     from documents.models import Jurisdiction
     from search import service
-    from search.query import QueryTranslator
     from search.searcher import shared_searcher
 
     top = (
@@ -273,12 +270,8 @@ def phase_measure(size: int) -> dict:
     rss_mb = _resident_mb()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     with shared_searcher() as searcher:
-        reader = searcher.reader()
-        translator = QueryTranslator(
-            searcher.schema, zone, lambda name: [t.decode() for t in reader.lexicon(name)]
-        )
+        translator = service._translator(searcher)  # the same query objects as our path
 
         facets = {
             name: sorting.FieldFacet(
