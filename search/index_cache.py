@@ -15,7 +15,6 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.searching import Searcher
@@ -28,29 +27,28 @@ SCORED_FIELDS = ("text", "subject", "sender", "to", "cc", "places", "files", "pa
 
 @dataclass
 class FieldTable:
-    """Each email's values of one field, as codes into ``values``."""
+    """Each email's values of one field, as the code of its combination of values: emails share
+    a few hundred combinations, so counting codes is one C-speed pass whatever the field."""
 
     values: list[str]
-    single: array | None  # one code per email (single-valued fields), NO_VALUE when empty
-    multi: list[tuple[int, ...]] | None  # the codes of each email (multi-valued fields)
+    combinations: list[tuple[int, ...]]  # value codes of each combination
+    codes: array  # the combination of each email
 
     def count(self, docs) -> Counter:
-        if self.single is not None:
-            codes = Counter(map(self.single.__getitem__, docs))
-            codes.pop(NO_VALUE, None)
-        else:
-            codes = Counter(chain.from_iterable(map(self.multi.__getitem__, docs)))
-        values = self.values
-        return Counter({values[code]: n for code, n in codes.items()})
+        counts: Counter = Counter()
+        values, combinations = self.values, self.combinations
+        for combination, n in Counter(map(self.codes.__getitem__, docs)).items():
+            for code in combinations[combination]:
+                counts[values[code]] += n
+        return counts
 
 
 class IndexCache:
     """Tables of one searcher; built lazily, field by field."""
 
-    def __init__(self, searcher: Searcher, single_valued: set[str]) -> None:
+    def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         _load_lengths(searcher)
-        self.single_valued = single_valued
         self._tables: dict[str, FieldTable] = {}
         self._live: frozenset[int] | None = None
         self._date_keys: list[bytes] | None = None
@@ -71,19 +69,15 @@ class IndexCache:
 
     def _build_table(self, fieldname: str) -> FieldTable:
         reader = self.searcher.reader()
-        size = reader.doc_count_all()
         values: list[str] = []
-        per_doc: list[list[int]] = [[] for _ in range(size)]
+        per_doc: list[list[int]] = [[] for _ in range(reader.doc_count_all())]
         for code, term in enumerate(reader.lexicon(fieldname)):
             values.append(term.decode())
             for docnum in reader.postings(fieldname, term).all_ids():
                 per_doc[docnum].append(code)
-        if fieldname in self.single_valued:
-            single = array("i", (codes[0] if codes else NO_VALUE for codes in per_doc))
-            return FieldTable(values, single, None)
-        shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # one tuple per distinct combination
-        multi = [shared.setdefault(tuple(codes), tuple(codes)) for codes in per_doc]
-        return FieldTable(values, None, multi)
+        combinations: dict[tuple[int, ...], int] = {}
+        codes = array("i", (combinations.setdefault(tuple(c), len(combinations)) for c in per_doc))
+        return FieldTable(values, list(combinations), codes)
 
     def _build_dates(self) -> None:
         reader = self.searcher.reader()
@@ -138,10 +132,10 @@ def _load_lengths(searcher: Searcher) -> None:
 _current: IndexCache | None = None
 
 
-def cache_for(searcher: Searcher, single_valued: set[str]) -> IndexCache:
+def cache_for(searcher: Searcher) -> IndexCache:
     """The tables of this searcher; a refreshed searcher (the index changed) gets new ones.
     Called under ``shared_searcher``'s lock."""
     global _current
     if _current is None or _current.searcher is not searcher:
-        _current = IndexCache(searcher, single_valued)
+        _current = IndexCache(searcher)
     return _current

@@ -2,46 +2,27 @@
 
 A query is split into its words (which rank) and the parts that only narrow (dates, exact
 fields, exclusions). The narrowing parts become a set of emails from the searcher's cached
-tables. Words read as whole posting blocks (``search.postings``) give the matched set, and
-Whoosh's top-N search the best hits; other queries are matched and scored in one pass that gives
-both. Pages sorted by date come from the cached date order.
+tables. Plain words are read as whole posting blocks (``search.postings``), which give the
+matched set and every match's score at once; other queries (phrases, prefixes) are matched and
+scored by Whoosh in one pass that gives both. Pages sorted by date come from the cached date
+order.
 """
 
 from __future__ import annotations
+
+import heapq
+from collections.abc import Collection
 
 from whoosh import collectors
 from whoosh import query as q
 from whoosh.searching import Searcher
 
 from search.index_cache import DATE_FIELD, IndexCache
-from search.postings import docs_of
-from search.search_indexes import EXACT_FIELDS, PAIRS_FIELD
+from search.postings import docs_of, scores_of
+from search.search_indexes import EXACT_FIELDS
 
 # Parts of a query that narrow without saying anything about relevance.
 FILTER_FIELDS = {*EXACT_FIELDS, DATE_FIELD, "thread"}
-
-
-def with_word_pairs(query: q.Query) -> q.Query:
-    """Phrases of the full text looked up in the word-pair field: "secure communities" is one
-    term there. Longer phrases keep the position check, run only on emails that hold every
-    pair."""
-    if isinstance(query, q.Phrase) and query.fieldname == "text" and query.slop == 1:
-        words = query.words
-        pairs = [q.Term(PAIRS_FIELD, f"{a} {b}") for a, b in zip(words, words[1:], strict=False)]
-        if len(words) > 2:
-            pairs.append(query)
-        return q.And(pairs, boost=query.boost) if len(pairs) > 1 else pairs[0]
-    if isinstance(query, q.AndMaybe):
-        return q.AndMaybe(with_word_pairs(query.a), _loosened(query.b))
-    return query if query.is_leaf() else query.apply(with_word_pairs)
-
-
-def _loosened(query: q.Query) -> q.Query:
-    """The optional side of AND-MAYBE only adds to the score, so a phrase there can be its words
-    (a subject holding "opt" and "out" weighs more) without a position check per email."""
-    if isinstance(query, q.Phrase):
-        return q.And([q.Term(query.fieldname, word) for word in query.words], boost=query.boost)
-    return query
 
 
 def matching(searcher: Searcher, cache: IndexCache, query: q.Query) -> set[int]:
@@ -113,13 +94,22 @@ class _TopAndAll(collectors.TopCollector):
         return super()._collect(global_docnum, score)
 
 
+def _best(scores: dict[int, float], count: int) -> list[tuple[int, float]]:
+    """The ``count`` best-scored emails, highest first; equal scores in index order, as Whoosh
+    ranks them."""
+    if len(scores) > count:
+        lowest = heapq.nlargest(count, scores.values())[-1] if count else float("inf")
+        scores = {docnum: score for docnum, score in scores.items() if score >= lowest}
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
 def find(
     searcher: Searcher,
     cache: IndexCache,
     query: q.Query,
     count: int,
     sort: tuple[str, bool] | None,
-) -> tuple[set[int], list[tuple[int, float | None]]]:
+) -> tuple[Collection[int], list[tuple[int, float | None]]]:
     """Every email ``query`` matches, and the first ``count`` of them as (docnum, score): by
     relevance, or by date when ``sort`` asks for it or there are no words to rank by."""
     words, narrowing = split(query)
@@ -128,13 +118,12 @@ def find(
         return set(), []  # Whoosh reads an empty filter as no filter at all
     ranked = None
     if words is None:
-        docs = allowed if allowed is not None else set(cache.live)
-    elif (plain := docs_of(searcher, words)) is not None:
+        docs = allowed if allowed is not None else cache.live
+    elif sort is None and (scores := scores_of(searcher, words, allowed)) is not None:
+        docs = scores.keys()
+        ranked = _best(scores, count)
+    elif sort is not None and (plain := docs_of(searcher, words)) is not None:
         docs = plain if allowed is None else plain & allowed
-        if sort is None and docs:
-            # Whoosh's top-N search, which skips blocks that cannot reach the page.
-            found = searcher.search(words, limit=max(count, 1), filter=allowed)
-            ranked = [(hit.docnum, hit.score) for hit in found]
     else:
         top = _TopAndAll(max(count, 1))
         collector = top if allowed is None else collectors.FilterCollector(top, allow=allowed)

@@ -17,6 +17,7 @@ from whoosh import query as q
 from whoosh.fields import Schema
 
 from documents.ingest import find_exemptions
+from search.search_indexes import PAIRS_FIELD
 
 # What a user types before ":" and the index field it searches.
 TEXT_FIELDS = {
@@ -31,7 +32,7 @@ EXACT_FIELDS = {"tag": "tags", "batch": "batches"}
 FIELD_NAMES = sorted([*TEXT_FIELDS, *EXACT_FIELDS, "exemption", "thread", "bates", "date"])
 # Words without a field must be in the full text (which holds the subject too); found in the
 # subject as well, they weigh more. (An OR of the two fields finds the same emails and costs
-# twice as much to walk.)
+# twice as much to walk.) The full text keeps no positions: its phrases are word pairs.
 FULL_TEXT, SUBJECT, SUBJECT_BOOST = "text", "subject", 2.0
 
 _TOKEN = re.compile(
@@ -192,7 +193,9 @@ class QueryTranslator:
             words = [token.text for token in self.schema[name].analyzer(text)]
             if not words:
                 return q.NullQuery
-            return q.Term(name, words[0]) if len(words) == 1 else q.Phrase(name, words)
+            if len(words) == 1:
+                return q.Term(name, words[0])
+            return _word_pairs(words) if name == FULL_TEXT else q.Phrase(name, words)
 
         return self._each_field(field_name, build)
 
@@ -202,6 +205,10 @@ class QueryTranslator:
         anywhere, subject = build(FULL_TEXT), build(SUBJECT)
         if anywhere is q.NullQuery or subject is q.NullQuery:
             return anywhere
+        if isinstance(subject, q.Phrase):
+            # The subject only adds weight, so a phrase there can be its words: a subject
+            # holding "opt" and "out" weighs more, without a position check per email.
+            subject = q.And([q.Term(SUBJECT, word) for word in subject.words])
         subject.boost = SUBJECT_BOOST
         return q.AndMaybe(anywhere, subject)
 
@@ -281,6 +288,13 @@ class QueryTranslator:
     def _at_end(self) -> bool:
         """The end of the text, or of the group being read (a stray ")" ends the top level)."""
         return self.position >= len(self.tokens) or self.tokens[self.position].kind == "close"
+
+
+def _word_pairs(words: list[str]) -> q.Query:
+    """A phrase of the full text as its pairs of neighbouring words: "secure communities" is one
+    term of the pair field; a longer phrase is a phrase of pairs, each one position on."""
+    pairs = [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+    return q.Term(PAIRS_FIELD, pairs[0]) if len(pairs) == 1 else q.Phrase(PAIRS_FIELD, pairs)
 
 
 def _combine(kind: type[q.CompoundQuery], parts: list[q.Query]) -> q.Query:

@@ -21,7 +21,8 @@ EXACT = RegexTokenizer(r"[^\n]+")
 EXACT_FIELDS = ("month", "sender_key", "batches", "tags", "jurisdictions", "exemptions", "bates")
 REDACTED = "redacted"
 # Each pair of neighbouring words of the full text, as the text field analyzes them ("secur
-# commun"): a phrase becomes term lookups instead of a position check in every candidate email.
+# commun"), at the position of its first word: a phrase of two words is one term, a longer one
+# a phrase of pairs ("opt out", "out secur", "secur commun"), checked only where all are.
 PAIRS_FIELD = "pairs"
 PAIRS = StemmingAnalyzer() | BiWordFilter(sep=" ")
 

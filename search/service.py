@@ -23,9 +23,9 @@ from whoosh import query as q
 from documents.models import Appearance, Document, Jurisdiction, Person
 from search.index import index_exists
 from search.index_cache import cache_for
-from search.matching import find, with_word_pairs
+from search.matching import find
 from search.query import QueryTranslator
-from search.search_indexes import REDACTED
+from search.search_indexes import PAIRS_FIELD, REDACTED
 from search.searcher import shared_searcher
 
 PER_PAGE = 20
@@ -39,8 +39,6 @@ FACETS = {
     "tag": "tags",
     "batch": "batches",
 }
-# Fields with one value per email (the rest may hold several).
-SINGLE_VALUED = {"month", "sender_key"}
 FACET_VALUES_SHOWN = 12
 # Words searched in these fields are marked in snippets of the body.
 HIGHLIGHT_FIELDS = {"text", "subject", "sender", "to", "cc", "places", "files"}
@@ -150,8 +148,8 @@ def locate(
         narrow = _filter_query(filters)
         if query is None and narrow is None:
             return Located(result)
-        whole = with_word_pairs(q.And([part for part in (query, narrow) if part is not None]))
-        cache = cache_for(searcher, SINGLE_VALUED)
+        whole = q.And([part for part in (query, narrow) if part is not None])
+        cache = cache_for(searcher)
         docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
         result.total = len(docs)
         if result.page > result.pages:  # past the last page: show the last
@@ -249,10 +247,15 @@ def _highlight_words(searcher, query: q.Query | None) -> frozenset[str]:
     """The indexed forms of the words searched for in text fields, prefixes expanded."""
     if query is None:
         return frozenset()
-    terms = query.existing_terms(searcher.reader(), phrases=True, expand=True)
-    return frozenset(
-        text.decode() for name, text in terms if name in HIGHLIGHT_FIELDS and type(text) is bytes
-    )
+    words: set[str] = set()
+    for name, text in query.existing_terms(searcher.reader(), phrases=True, expand=True):
+        if type(text) is not bytes:
+            continue
+        if name == PAIRS_FIELD:  # a phrase's pair of words, "secur commun"
+            words.update(text.decode().split(" "))
+        elif name in HIGHLIGHT_FIELDS:
+            words.add(text.decode())
+    return frozenset(words)
 
 
 def _snippet(document: Document, words: frozenset[str], analyzer) -> SafeString:

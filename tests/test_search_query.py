@@ -28,6 +28,13 @@ def anywhere(query_type, *args):
     return q.AndMaybe(text, subject)
 
 
+def phrase_anywhere(*words):
+    """A phrase with no field: its pairs of words in the full text; its words in the subject."""
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    text = q.Term("pairs", pairs[0]) if len(pairs) == 1 else q.Phrase("pairs", pairs)
+    return q.AndMaybe(text, q.And([q.Term("subject", word) for word in words], boost=2.0))
+
+
 def utc(*parts):
     return datetime(*parts, tzinfo=PACIFIC).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
@@ -38,7 +45,11 @@ CASES = [
     ("opt OR county", q.Or([anywhere(q.Term, "opt"), anywhere(q.Term, "counti")])),
     ("opt NOT county", q.And([anywhere(q.Term, "opt"), q.Not(anywhere(q.Term, "counti"))])),
     ("opt -county", q.And([anywhere(q.Term, "opt"), q.Not(anywhere(q.Term, "counti"))])),
-    ('"opt out"', anywhere(q.Phrase, ["opt", "out"])),
+    ('"opt out"', phrase_anywhere("opt", "out")),
+    (
+        '"opt out of Secure Communities"',
+        phrase_anywhere("opt", "out", "secur", "commun"),
+    ),  # fmt: skip
     ("activ*", anywhere(q.Prefix, "activ")),
     ("(rapp OR venturella) opt", q.And([
         q.Or([anywhere(q.Term, "rapp"), anywhere(q.Term, "venturella")]),
@@ -80,7 +91,7 @@ def test_translation(translate, typed, expected):
 MALFORMED = [
     ("((opt", anywhere(q.Term, "opt"), "never closed"),
     ("opt)", anywhere(q.Term, "opt"), "without a matching"),
-    ('"opt out', anywhere(q.Phrase, ["opt", "out"]), "quotation mark"),
+    ('"opt out', phrase_anywhere("opt", "out"), "quotation mark"),
     ("opt AND", anywhere(q.Term, "opt"), '"AND" with nothing'),
     ("opt OR", anywhere(q.Term, "opt"), '"OR" at the end'),
     ("NOT", q.NullQuery, '"NOT" with nothing'),
