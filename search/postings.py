@@ -144,14 +144,7 @@ def _blocks(searcher: Searcher, term: q.Term) -> Iterator[tuple[int, Sequence, S
             yield offset, ids, weights, lengths
 
 
-def _posting_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    if not isinstance(matcher, W3LeafMatcher):  # a term of one email, kept in the term list
-        postings = []
-        while matcher.is_active():
-            postings.append((matcher.id(), matcher.weight()))
-            matcher.next()
-        yield [d for d, _ in postings], [w for _, w in postings]
-        return
+def _posting_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     while matcher.is_active():
         matcher._read_ids()
         matcher._read_weights()

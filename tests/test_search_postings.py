@@ -75,8 +75,7 @@ def test_a_single_word_scores_exactly_as_whoosh_scores_it(archive):
             assert scores_of(searcher, term) == whoosh_scores(searcher, term)
 
 
-def test_a_word_of_one_email_kept_in_the_term_list(archive):
-    """Whoosh keeps a posting list of one email inside the term list, not in blocks."""
+def test_a_word_of_one_email(archive):
     from whoosh import query as q
 
     with shared_searcher() as searcher:
