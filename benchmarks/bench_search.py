@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BENCH_DIR = ROOT / "var" / "bench"
 SIZES = (20_000, 100_000)
-RUNS = 25
+RUNS = 40
+# plain Whoosh doing our whole page takes seconds a query at 100,000 emails: fewer runs.
+PAGE_RUNS = 10
 # Index fields with one value per email: plain Whoosh counts them without overlap.
 SINGLE_VALUED = {"month", "sender_key"}
 # Code whose change makes a built index stale.
@@ -165,24 +167,24 @@ def main() -> None:
 
 def report(size: int, figures: dict) -> None:
     print(
-        f"\n{size:,} emails, {RUNS} runs each, times in ms.\n"
+        f"\n{size:,} emails, times in ms; ours, index and plain take turns, {RUNS} runs each "
+        f"(plain page {PAGE_RUNS}).\n"
         "  ours: search.service.search, the whole results page (hits, total, facets, rows from\n"
         "        PostgreSQL, highlighted snippets); index: its index part alone (search.service.locate)\n"
         "  plain: Whoosh on a reused searcher, the page of hits and the total (facets or highlights\n"
         "        where the query asks); plain page: plus what our page shows for every query"
     )
     columns = ("ours", "index", "plain", "plain_page")
+    ratios = (("index", "plain"), ("ours", "plain"), ("ours", "plain_page"))
     print(
         f"{'query':20}"
         + "".join(f"{name + ' p50':>15}{name + ' p95':>15}" for name in columns)
-        + f"{'index÷plain':>13}{'ours÷page':>11}"
+        + "".join(f"{f'{a}÷{b}':>17}" for a, b in ratios)
     )
     for case in figures["cases"]:
         cells = "".join(f"{case[name]['p50']:15.1f}{case[name]['p95']:15.1f}" for name in columns)
-        print(
-            f"{case['name']:20}{cells}{case['index']['p95'] / case['plain']['p95']:12.2f}x"
-            f"{case['ours']['p95'] / case['plain_page']['p95']:10.2f}x  ({case['total']:,} hits)"
-        )
+        quotients = "".join(f"{case[a]['p95'] / case[b]['p95']:16.2f}x" for a, b in ratios)
+        print(f"{case['name']:20}{cells}{quotients}  ({case['total']:,} hits)")
     worst = max(case["ours"]["p95"] for case in figures["cases"])
     print(
         f"slowest p95 of our whole page: {worst:.1f} ms; first search (tables built): "
@@ -233,13 +235,27 @@ def phase_index(size: int) -> dict:
 
 
 def timed(function, runs: int = RUNS) -> dict:
-    times = []
+    return interleaved({"only": function}, runs)["only"]
+
+
+def interleaved(functions: dict, runs: int = RUNS) -> dict:
+    """p50 and p95 of each function in ms, the functions taking turns run after run: a change
+    in the machine's speed during the measurement (this shared machine's speed moves by up to
+    2x) then weighs on every side alike, and the ratios stay true."""
+    times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"p50": statistics.median(times), "p95": times[max(0, round(0.95 * len(times)) - 1)]}
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            times[name].append((time.perf_counter() - started) * 1000)
+    figures = {}
+    for name, measured in times.items():
+        measured.sort()
+        figures[name] = {
+            "p50": statistics.median(measured),
+            "p95": measured[max(0, round(0.95 * len(measured)) - 1)],
+        }
+    return figures
 
 
 def phase_measure(size: int) -> dict:
@@ -263,39 +279,29 @@ def phase_measure(size: int) -> dict:
     started = time.perf_counter()
     service.search("county")
     first_ms = (time.perf_counter() - started) * 1000
-    results = []
-    for case in cases:
-        found = service.search(case.text, case.filters, case.sort)
-        ours = timed(lambda case=case: service.search(case.text, case.filters, case.sort))
-        index = timed(lambda case=case: service.locate(case.text, case.filters, case.sort))
-        results.append({"name": case.name, "total": found.total, "ours": ours, "index": index})
-    rss_mb = _resident_mb()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
     with shared_searcher() as searcher:
         translator = service._translator(searcher)  # the same query objects as our path
+        queries = {case.name: translator.translate(case.text).query for case in cases}
+    facets = {
+        name: sorting.FieldFacet(
+            field, allow_overlap=field not in SINGLE_VALUED, maptype=sorting.Count
+        )
+        for name, field in service.FACETS.items()
+    }
 
-        facets = {
-            name: sorting.FieldFacet(
-                field, allow_overlap=field not in SINGLE_VALUED, maptype=sorting.Count
-            )
-            for name, field in service.FACETS.items()
-        }
-
-        def plain(case: Case, whole_page: bool) -> None:
-            """Whoosh's own calls for the case: the page of hits and the total, with facets and
-            highlights where the case asks; ``whole_page`` does what our results page does for
-            every query (facets, the rows from PostgreSQL, highlighted snippets)."""
-            query = translator.translate(case.text).query
-            narrow = (
-                q.And([q.Term(service.FACETS[n], v) for n, v in case.filters])
-                if case.filters
-                else None
-            )
-            sortedby, reverse = service.SORTS[case.sort] or (None, False)
+    def plain(case: Case, whole_page: bool) -> None:
+        """Whoosh's own calls for the case on the reused searcher: the page of hits and the
+        total, with facets and highlights where the case asks; ``whole_page`` does what our
+        results page does for every query (facets, the rows from PostgreSQL, snippets)."""
+        narrow = (
+            q.And([q.Term(service.FACETS[n], v) for n, v in case.filters]) if case.filters else None
+        )
+        sortedby, reverse = service.SORTS[case.sort] or (None, False)
+        with shared_searcher() as searcher:
             page = searcher.search_page(
-                query, 1, pagelen=service.PER_PAGE, filter=narrow, sortedby=sortedby,
-                reverse=reverse, groupedby=facets if case.facets or whole_page else None,
+                queries[case.name], 1, pagelen=service.PER_PAGE, filter=narrow,
+                sortedby=sortedby, reverse=reverse,
+                groupedby=facets if case.facets or whole_page else None,
             )  # fmt: skip
             len(page)
             ids = [int(hit["django_id"]) for hit in page]
@@ -306,10 +312,21 @@ def phase_measure(size: int) -> dict:
                 for hit in page:
                     hit.highlights("text", text=rows[int(hit["django_id"])].body)
 
-        for case, result in zip(cases, results, strict=True):
-            plain(case, whole_page=True)
-            result["plain"] = timed(lambda case=case: plain(case, whole_page=False))
-            result["plain_page"] = timed(lambda case=case: plain(case, whole_page=True))
+    results = []
+    for case in cases:
+        found = service.search(case.text, case.filters, case.sort)
+        plain(case, whole_page=True)
+        figures = interleaved(
+            {
+                "ours": lambda case=case: service.search(case.text, case.filters, case.sort),
+                "index": lambda case=case: service.locate(case.text, case.filters, case.sort),
+                "plain": lambda case=case: plain(case, whole_page=False),
+            }
+        )
+        figures["plain_page"] = timed(lambda case=case: plain(case, whole_page=True), PAGE_RUNS)
+        results.append({"name": case.name, "total": found.total, **figures})
+    rss_mb = _resident_mb()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     runs = 5 if size <= 20_000 else 2
     haystack = timed(lambda: (list(SearchQuerySet().filter(content="county")[:20]), SearchQuerySet().filter(content="county").count()), runs)  # fmt: skip

@@ -3,13 +3,16 @@ codes, and the emails in date order.
 
 Whoosh's own facet counting re-reads every posting list of a multi-valued field on each search,
 and its date ranges walk many terms; at 100,000 emails both cost more than the search. These
-tables are built once per searcher (that is, once per change of the index) from its posting
-lists, and make counting a C-speed ``Counter`` over the matched emails and a date range a slice.
+tables are built once per searcher (that is, once per change of the index) from posting blocks
+and columns read whole, and make counting a C-speed ``Counter`` over the matched emails and a
+date range a slice. Built so, they cost a fraction of a second after each change of the index;
+read a value at a time, as Whoosh reads them, they took seconds (7 s for the dates at 20,000).
 """
 
 from __future__ import annotations
 
 import heapq
+import sys
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -17,7 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
+
+from search.postings import segment_blocks
 
 DATE_FIELD = "sent_at"
 NO_VALUE = -1
@@ -69,27 +75,33 @@ class IndexCache:
 
     def _build_table(self, fieldname: str) -> FieldTable:
         reader = self.searcher.reader()
-        values: list[str] = []
+        values: dict[bytes, int] = {}
         per_doc: list[list[int]] = [[] for _ in range(reader.doc_count_all())]
-        for code, term in enumerate(reader.lexicon(fieldname)):
-            values.append(term.decode())
-            for docnum in reader.postings(fieldname, term).all_ids():
-                per_doc[docnum].append(code)
+        for segment_reader, offset in reader.leaf_readers():
+            for term in segment_reader.lexicon(fieldname):
+                code = values.setdefault(term, len(values))
+                for ids, _weights in segment_blocks(segment_reader, fieldname, term):
+                    for docnum in ids:
+                        per_doc[offset + docnum].append(code)
         combinations: dict[tuple[int, ...], int] = {}
         codes = array("i", (combinations.setdefault(tuple(c), len(combinations)) for c in per_doc))
-        return FieldTable(values, list(combinations), codes)
+        return FieldTable([value.decode() for value in values], list(combinations), codes)
 
     def _build_dates(self) -> None:
+        """The dated emails in date order (equal dates in index order), from the date column."""
         reader = self.searcher.reader()
-        field = self.searcher.schema[DATE_FIELD]
-        pairs = []
-        for term in field.sortable_terms(reader, DATE_FIELD):
-            pairs.extend((term, docnum) for docnum in reader.postings(DATE_FIELD, term).all_ids())
-        pairs.sort()
-        self._date_keys = [key for key, _ in pairs]
-        self._date_docs = array("I", (docnum for _, docnum in pairs))
+        sent = array("Q")
+        for segment_reader, _ in reader.leaf_readers():
+            column = segment_reader.column_reader(DATE_FIELD, translate=False)
+            sent.extend(_numbers(column, segment_reader.doc_count_all()))
+        undated = self.searcher.schema[DATE_FIELD].default  # what the column holds for no date
+        dated = sorted(
+            (docnum for docnum in self.live if sent[docnum] != undated), key=sent.__getitem__
+        )
+        self._date_keys = [sent[docnum] for docnum in dated]
+        self._date_docs = array("I", dated)
         rank = array("i", [NO_VALUE]) * reader.doc_count_all()
-        for position, docnum in enumerate(self._date_docs):
+        for position, docnum in enumerate(dated):
             rank[docnum] = position
         self._date_rank = rank
 
@@ -98,8 +110,9 @@ class IndexCache:
         if self._date_keys is None:
             self._build_dates()
         field = self.searcher.schema[DATE_FIELD]
-        low = bisect_left(self._date_keys, field.to_bytes(start)) if start else 0
-        high = bisect_left(self._date_keys, field.to_bytes(end)) if end else len(self._date_keys)
+        keys = self._date_keys
+        low = bisect_left(keys, field.prepare_datetime(start)) if start else 0
+        high = bisect_left(keys, field.prepare_datetime(end)) if end else len(keys)
         return set(self._date_docs[low:high])
 
     def by_date(self, docs, count: int, newest: bool) -> list[int]:
@@ -126,7 +139,20 @@ def _load_lengths(searcher: Searcher) -> None:
             name = _lenfield(fieldname)
             column = perdoc._cached_reader(name, LENGTHS_COLUMN)
             if column is not None:
-                perdoc._readers[name] = column.load()
+                perdoc._readers[name] = _numbers(column, segment_reader.doc_count_all())
+
+
+def _numbers(column, doccount: int) -> array | list:
+    """A numeric column's values for every email of a segment, read at once. Whoosh's own
+    ``load()`` reads them one by one, a system call each without mmap."""
+    if not isinstance(column, NumericColumn.Reader):  # a segment without the column
+        return [column[docnum] for docnum in range(doccount)]
+    stored = min(column._count, doccount)
+    values = array(column._typecode, column._dbfile.get(column._basepos, stored * column._fixedlen))
+    if sys.byteorder == "little" and values.itemsize > 1:
+        values.byteswap()  # Whoosh writes columns in network order
+    values.extend([column._default] * (doccount - stored))
+    return values
 
 
 _current: IndexCache | None = None

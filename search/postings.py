@@ -17,7 +17,7 @@ from collections.abc import Container, Iterator, Sequence
 from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -29,10 +29,7 @@ Lengths = Sequence[int]
 def docs_of(searcher: Searcher, query: q.Query) -> set[int] | None:
     """Every email ``query`` matches, or None when it is not made of plain terms."""
     if isinstance(query, q.Term):
-        docs: set[int] = set()
-        for offset, ids, _weights, _lengths in _blocks(searcher, query):
-            docs.update(map(offset.__add__, ids) if offset else ids)
-        return docs
+        return _term_docs(searcher, query.fieldname, _indexed(searcher, query))
     if isinstance(query, q.AndMaybe):
         return docs_of(searcher, query.a)
     if _is_plain_compound(query):
@@ -43,6 +40,14 @@ def docs_of(searcher: Searcher, query: q.Query) -> set[int] | None:
             return set.intersection(*sorted(parts, key=len))
         return set().union(*parts)
     return None
+
+
+def _term_docs(searcher: Searcher, fieldname: str, text: bytes) -> set[int]:
+    """Every email holding the term ``text`` (as indexed) in ``fieldname``."""
+    docs: set[int] = set()
+    for offset, ids, _weights, _lengths in _term_blocks(searcher, fieldname, text):
+        docs.update(map(offset.__add__, ids) if offset else ids)
+    return docs
 
 
 def scores_of(
@@ -99,13 +104,14 @@ def _term_scores(searcher: Searcher, term: q.Term, allowed: Container[int] | Non
     fieldname = term.fieldname
     field = searcher.schema[fieldname]
     weighting = searcher.weighting
-    idf = searcher.idf(fieldname, field.to_bytes(term.text))
+    text = _indexed(searcher, term)
+    idf = searcher.idf(fieldname, text)
     avgfl = searcher.avg_field_length(fieldname) or 1
     big_b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
     k1_plus_1 = k1 + 1
     norms = [k1 * ((1 - big_b) + big_b * byte_to_length(code) / avgfl) for code in range(256)]
     found: dict[int, float] = {}
-    for offset, ids, weights, lengths in _blocks(searcher, term):
+    for offset, ids, weights, lengths in _term_blocks(searcher, fieldname, text):
         if allowed is not None:
             kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d + offset in allowed]
             ids, weights = [d for d, _ in kept], [w for _, w in kept]
@@ -122,26 +128,38 @@ def _term_scores(searcher: Searcher, term: q.Term, allowed: Container[int] | Non
     return found
 
 
-def _blocks(searcher: Searcher, term: q.Term) -> Iterator[tuple[int, Sequence, Sequence, Lengths]]:
+def _indexed(searcher: Searcher, term: q.Term) -> bytes:
+    return searcher.schema[term.fieldname].to_bytes(term.text)
+
+
+def _term_blocks(
+    searcher: Searcher, fieldname: str, text: bytes
+) -> Iterator[tuple[int, Sequence, Sequence, Lengths]]:
     """(segment offset, ids in the segment, their weights, the segment's field lengths) for each
-    posting block of ``term``, deleted emails left out."""
-    fieldname = term.fieldname
-    text = searcher.schema[fieldname].to_bytes(term.text)
+    posting block of a term, deleted emails left out."""
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
-        try:
-            matcher = reader.postings(fieldname, text)
-        except TermNotFound:
-            continue
-        deleted: frozenset[int] = frozenset()
-        if isinstance(matcher, FilterMatcher):
-            deleted, matcher = frozenset(matcher._ids), matcher.child
         lengths = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        for ids, weights in _posting_blocks(matcher):
-            if deleted and not deleted.isdisjoint(ids):
-                kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in deleted]
-                ids, weights = [d for d, _ in kept], [w for _, w in kept]
+        for ids, weights in segment_blocks(reader, fieldname, text):
             yield offset, ids, weights, lengths
+
+
+def segment_blocks(
+    reader: SegmentReader, fieldname: str, text: bytes
+) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """(ids, weights) of each posting block of a term in one segment, deleted emails left out."""
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return
+    deleted: frozenset[int] = frozenset()
+    if isinstance(matcher, FilterMatcher):
+        deleted, matcher = frozenset(matcher._ids), matcher.child
+    for ids, weights in _posting_blocks(matcher):
+        if deleted and not deleted.isdisjoint(ids):
+            kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in deleted]
+            ids, weights = [d for d, _ in kept], [w for _, w in kept]
+        yield ids, weights
 
 
 def _posting_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:

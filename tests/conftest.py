@@ -91,6 +91,27 @@ def media_root(tmp_path, settings):
     return tmp_path / "media"
 
 
+@pytest.fixture
+def archive(gazetteer_db):
+    """A generated archive indexed in several commits (so several segments), a few of its
+    emails undated, some deleted from the index since."""
+    from benchmarks.generated_archive import generate
+    from documents.models import Document
+    from search.indexing import index_documents, remove_documents
+    from search.searcher import shared_searcher
+
+    generate(240)
+    ids = sorted(Document.objects.values_list("pk", flat=True))
+    Document.objects.filter(pk__in=ids[3::25]).update(sent_at=None)
+    for start in range(0, len(ids), 80):
+        index_documents(ids[start : start + 80])
+    remove_documents(ids[5::20])
+    with shared_searcher() as searcher:
+        assert len(searcher.leaf_searchers()) > 1, "the test needs several segments"
+        assert searcher.reader().has_deletions()
+    return ids
+
+
 def run_import(paths, name="test-batch", timezone="America/Los_Angeles", **options):
     from documents.importer import BatchImporter, BatchOptions
 

@@ -5,8 +5,6 @@ import zoneinfo
 
 import pytest
 
-from documents.models import Document
-from search.indexing import index_documents, remove_documents
 from search.matching import _best
 from search.postings import docs_of, scores_of
 from search.query import QueryTranslator
@@ -23,23 +21,6 @@ QUERIES = [
     "to:rapp OR cc:rapp",
     "subject:activation",
 ]
-
-
-@pytest.fixture
-def archive(gazetteer_db):
-    """A generated archive indexed in several commits (so several segments), some of its
-    emails deleted from the index since."""
-    from benchmarks.generated_archive import generate
-
-    generate(240)
-    ids = sorted(Document.objects.values_list("pk", flat=True))
-    for start in range(0, len(ids), 80):
-        index_documents(ids[start : start + 80])
-    remove_documents(ids[5::20])
-    with shared_searcher() as searcher:
-        assert len(searcher.leaf_searchers()) > 1, "the test needs several segments"
-        assert searcher.reader().has_deletions()
-    return ids
 
 
 def whoosh_scores(searcher, query) -> dict[int, float]:
