@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from whoosh import highlight
 from whoosh import query as q
+from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
 
 from documents.models import Appearance, Document, Jurisdiction, Person
 from search.index import index_exists
@@ -43,6 +44,9 @@ FACET_VALUES_SHOWN = 12
 # Words searched in these fields are marked in snippets of the body.
 HIGHLIGHT_FIELDS = {"text", "subject", "sender", "to", "cc", "places", "files"}
 
+# Words of released text kept with their analysis, to tell quickly which bodies hold a search's
+# words (a few MB at most; the releases' vocabulary is far smaller).
+ANALYZED_WORDS_KEPT = 200_000
 # Fewer hits than this and a spelling suggestion is offered.
 SUGGEST_BELOW = 5
 # Words taken from an email to find others like it.
@@ -260,7 +264,7 @@ def _highlight_words(searcher, query: q.Query | None) -> frozenset[str]:
 
 def _snippet(document: Document, words: frozenset[str], analyzer) -> SafeString:
     """Up to three passages of the body around the searched words, marked and escaped."""
-    marked = highlight.highlight(
+    marked = _holds_any(document.body, words, analyzer) and highlight.highlight(
         document.body,
         words,
         analyzer,
@@ -272,6 +276,37 @@ def _snippet(document: Document, words: frozenset[str], analyzer) -> SafeString:
         return mark_safe(marked)  # noqa: S308 (every piece was escaped by _Marker)
     opening = " ".join(document.body.split())
     return mark_safe(escape(opening[:240] + ("…" if len(opening) > 240 else "")))  # noqa: S308
+
+
+def _holds_any(text: str, words: frozenset[str], analyzer) -> bool:
+    """Whether a word of ``text`` analyzes to one of ``words``, each word's analysis looked up
+    in a cache: a body that does not hold the searched words (from:, jurisdiction:, a date)
+    costs a tenth of highlighting it."""
+    tokenizer = analyzer.items[0] if isinstance(analyzer, CompositeAnalyzer) else None
+    if not words or not isinstance(tokenizer, RegexTokenizer) or tokenizer.gaps:
+        return bool(words)
+    analyzed = _analyzed_words(analyzer)
+    for match in tokenizer.expression.finditer(text):
+        word = match.group()
+        if word not in analyzed:
+            if len(analyzed) >= ANALYZED_WORDS_KEPT:
+                analyzed.clear()
+            analyzed[word] = next((token.text for token in analyzer(word)), None)
+        if analyzed[word] in words:
+            return True
+    return False
+
+
+_analyzed_cache: tuple[object, dict[str, str | None]] = (None, {})
+
+
+def _analyzed_words(analyzer) -> dict[str, str | None]:
+    """Words as printed and as ``analyzer`` indexes them (None for a stop word); a new searcher
+    brings its own analyzer, and a new cache."""
+    global _analyzed_cache
+    if _analyzed_cache[0] is not analyzer:
+        _analyzed_cache = (analyzer, {})
+    return _analyzed_cache[1]
 
 
 def _facet_values(
