@@ -45,8 +45,8 @@ FACET_VALUES_SHOWN = 12
 HIGHLIGHT_FIELDS = {"text", "subject", "sender", "to", "cc", "places", "files"}
 
 # Words of released text kept with their analysis, to tell quickly which bodies hold a search's
-# words (a few MB at most; the releases' vocabulary is far smaller).
-ANALYZED_WORDS_KEPT = 200_000
+# words: about 10 MB at most, and more than the distinct words of a 15,000-page release.
+ANALYZED_WORDS_KEPT = 50_000
 # Fewer hits than this and a spelling suggestion is offered.
 SUGGEST_BELOW = 5
 # Words taken from an email to find others like it.
