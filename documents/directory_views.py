@@ -1,0 +1,82 @@
+"""The browsing pages: threads, people, jurisdictions and batches. Each view reads the URL,
+asks a service module for what to show, and renders it."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from documents import people_directory, places_directory
+from documents.batch_report import batch_report
+from documents.models import Batch, Jurisdiction, Person
+from documents.thread_list import list_threads, list_url, pages_around
+from documents.timeline import draw, monthly_counts
+
+
+def thread_list(request):
+    """Threads narrowed by the filters in the URL, sorted, a page at a time."""
+    listing = list_threads(request.GET, request.GET.get("page"))
+    return render(request, "documents/thread_list.html", {"listing": listing})
+
+
+def people(request):
+    name = request.GET.get("name", "")[:200]
+    page, sort = people_directory.directory(
+        name, request.GET.get("sort", ""), request.GET.get("page")
+    )
+
+    def url(**changes) -> str:
+        values = {"name": name, "sort": sort if sort != "name" else ""} | changes
+        query = urlencode({key: value for key, value in values.items() if value})
+        return reverse("people") + (f"?{query}" if query else "")
+
+    context = {
+        "page": page,
+        "name": name,
+        "sort": sort,
+        "sorts": [(label, url(sort=key, page=""), key == sort) for key, label in
+                  (("name", "Name"), ("sent", "Most sent"), ("received", "Most received"))],
+        "page_urls": pages_around(page, lambda number: url(page=number)),
+    }  # fmt: skip
+    return render(request, "documents/people.html", context)
+
+
+def person_detail(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    counts = monthly_counts(people_directory.emails_of(person))
+    context = {
+        "profile": people_directory.profile(person),
+        "timeline": draw(counts, lambda month: list_url({"person": pk}, month=f"{month:%Y-%m}")),
+        "threads_url": list_url({"person": pk}),
+    }
+    return render(request, "documents/person.html", context)
+
+
+def jurisdictions(request):
+    return render(request, "documents/jurisdictions.html", {"groups": places_directory.directory()})
+
+
+def jurisdiction_detail(request, slug: str):
+    place = get_object_or_404(Jurisdiction.objects.select_related("parent"), slug=slug)
+    counts = monthly_counts(places_directory.emails_about(place))
+    context = {
+        "profile": places_directory.profile(place),
+        "timeline": draw(counts, lambda month: list_url({"place": slug}, month=f"{month:%Y-%m}")),
+        "threads_url": list_url({"place": slug}),
+    }
+    return render(request, "documents/jurisdiction.html", context)
+
+
+def batches(request):
+    return render(
+        request,
+        "documents/batches.html",
+        {"batches": Batch.objects.order_by("-released_on", "name")},
+    )
+
+
+def batch_detail(request, name: str):
+    batch = get_object_or_404(Batch.objects.select_related("imported_by"), name=name)
+    context = {"report": batch_report(batch), "threads_url": list_url({"batch": name})}
+    return render(request, "documents/batch.html", context)

@@ -1,0 +1,101 @@
+"""The people of the archive: a directory with how many emails each sent and received, and a
+page per person with their emails over time, their threads and the people they wrote to most."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from documents.models import Document, Person, Recipient, Thread
+
+PEOPLE_PER_PAGE = 50
+# Correspondents and threads shown on a person's page (the threads list has the rest).
+TOP_CORRESPONDENTS = 10
+RECENT_THREADS = 20
+DIRECTORY_SORTS = {"name": ["name", "email", "id"], "sent": ["-sent", "name", "id"],
+                   "received": ["-received", "name", "id"]}  # fmt: skip
+
+
+def _count_of(queryset: QuerySet, field: str) -> Coalesce:
+    counted = queryset.order_by().values(field).annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_email_counts(people: QuerySet) -> QuerySet:
+    """People annotated with ``sent`` and ``received``: one subquery each, no row blow-up."""
+    return people.annotate(
+        sent=_count_of(Document.objects.filter(sender=OuterRef("pk")), "sender"),
+        received=_count_of(Recipient.objects.filter(person=OuterRef("pk")), "person"),
+    )
+
+
+def directory(name: str, sort: str, page_number) -> tuple[object, str]:
+    """A page of people whose name, address or a printed spelling holds ``name``."""
+    people = Person.objects.all()
+    name = name.strip()
+    if name:
+        people = people.filter(
+            Q(name__icontains=name) | Q(email__icontains=name) | Q(aliases__alias__icontains=name)
+        ).distinct()
+    sort = sort if sort in DIRECTORY_SORTS else "name"
+    ordered = with_email_counts(people).order_by(*DIRECTORY_SORTS[sort])
+    return Paginator(ordered, PEOPLE_PER_PAGE).get_page(page_number), sort
+
+
+@dataclass
+class Correspondent:
+    person: Person
+    count: int
+
+
+@dataclass
+class PersonProfile:
+    person: Person
+    sent: int
+    received: int
+    threads: list[Thread]
+    thread_count: int
+    wrote_to: list[Correspondent]
+    heard_from: list[Correspondent]
+    aliases: list[str]
+
+
+def emails_of(person: Person) -> QuerySet:
+    """Every email the person sent or received."""
+    received = Recipient.objects.filter(person=person).values("document_id")
+    return Document.objects.filter(Q(sender=person) | Q(pk__in=received))
+
+
+def profile(person: Person) -> PersonProfile:
+    threads = Thread.objects.filter(participants=person)
+    wrote_to = (
+        Recipient.objects.filter(document__sender=person, person__isnull=False)
+        .exclude(person=person)
+        .values("person")
+        .annotate(n=Count("document", distinct=True))
+        .order_by("-n", "person")[:TOP_CORRESPONDENTS]
+    )
+    heard_from = (
+        Document.objects.filter(recipient_entries__person=person, sender__isnull=False)
+        .exclude(sender=person)
+        .values("sender")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "sender")[:TOP_CORRESPONDENTS]
+    )
+    wrote_to, heard_from = list(wrote_to), list(heard_from)
+    named = Person.objects.in_bulk(
+        [r["person"] for r in wrote_to] + [r["sender"] for r in heard_from]
+    )
+    return PersonProfile(
+        person=person,
+        sent=Document.objects.filter(sender=person).count(),
+        received=Recipient.objects.filter(person=person).values("document").distinct().count(),
+        threads=list(threads.order_by("-last_sent_at", "-id")[:RECENT_THREADS]),
+        thread_count=threads.count(),
+        wrote_to=[Correspondent(named[r["person"]], r["n"]) for r in wrote_to],
+        heard_from=[Correspondent(named[r["sender"]], r["n"]) for r in heard_from],
+        aliases=list(person.aliases.values_list("alias", flat=True)),
+    )

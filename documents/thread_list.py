@@ -1,0 +1,317 @@
+"""The threads list: filters that live in the URL (django-filter), its sort orders, and the
+navigation beside it (years and months with counts, a state's counties and cities).
+
+A date filter finds the threads with an email in the period (in the archive's time zone), so
+a bar of the timeline (emails of a month) and the list it links to agree.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
+from taggit.models import Tag
+
+from documents.models import EXEMPTION_CHOICES, Batch, Document, Jurisdiction, Person, Thread
+from documents.places_directory import PlaceCount, places_with_threads, states_with_threads
+from documents.timeline import Timeline, draw, monthly_counts
+
+# Sort orders a user picks in the URL, and the ordering they mean (ties: newest thread first).
+SORTS = {
+    "-last": ("Latest email, newest first", ["-last_sent_at", "-id"]),
+    "last": ("Latest email, oldest first", ["last_sent_at", "id"]),
+    "-first": ("First email, newest first", ["-first_sent_at", "-id"]),
+    "first": ("First email, oldest first", ["first_sent_at", "id"]),
+    "-size": ("Most emails", ["-message_count", "-last_sent_at", "-id"]),
+    "size": ("Fewest emails", ["message_count", "-last_sent_at", "-id"]),
+}
+DEFAULT_SORT = "-last"
+THREADS_PER_PAGE = 50
+
+
+def archive_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def month_bounds(year: int, month: int | None = None) -> tuple[datetime, datetime]:
+    """The first moment of a month (or year) and of the next, in the archive's time zone."""
+    zone = archive_zone()
+    if month is None:
+        return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    following = (year + month // 12, month % 12 + 1)
+    return datetime(year, month, 1, tzinfo=zone), datetime(*following, 1, tzinfo=zone)
+
+
+def _with_email(queryset: QuerySet, **document_filters) -> QuerySet:
+    """Threads with at least one email matching ``document_filters``."""
+    return queryset.filter(
+        Exists(Document.objects.filter(thread=OuterRef("pk"), **document_filters))
+    )
+
+
+class MonthField(forms.CharField):
+    """A month typed as 2010-05."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            return date(year, month, 1)
+        except ValueError as error:
+            raise forms.ValidationError("Give a month as 2010-05.") from error
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+class ThreadFilter(django_filters.FilterSet):
+    """Every filter of the threads list; each is a URL parameter, so a view can be shared."""
+
+    year = django_filters.NumberFilter(method="filter_year", label="Year")
+    month = MonthFilter(method="filter_month", label="Month")
+    start = django_filters.DateFilter(
+        method="filter_start", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = django_filters.DateFilter(
+        method="filter_end", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    person = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.all(), field_name="participants", label="Participant"
+    )
+    sender = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.all(), method="filter_sender", label="Sender"
+    )
+    recipient = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.all(), method="filter_recipient", label="Recipient"
+    )
+    place = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="slug",
+        method="filter_place",
+        label="Jurisdiction",
+    )
+    tag = django_filters.ModelChoiceFilter(
+        queryset=Tag.objects.all(), to_field_name="slug", field_name="tags", label="Tag"
+    )
+    batch = django_filters.ModelChoiceFilter(
+        queryset=Batch.objects.all(), to_field_name="name", method="filter_batch", label="Batch"
+    )
+    exemption = django_filters.ChoiceFilter(
+        choices=EXEMPTION_CHOICES, method="filter_exemption", label="Exemption", empty_label="Any"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        method="sort_threads",
+        empty_label=None,
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Thread
+        fields: list[str] = []
+
+    def filter_year(self, queryset, name, value):
+        start, end = month_bounds(int(value))
+        return _with_email(queryset, sent_at__gte=start, sent_at__lt=end)
+
+    def filter_month(self, queryset, name, value):
+        start, end = month_bounds(value.year, value.month)
+        return _with_email(queryset, sent_at__gte=start, sent_at__lt=end)
+
+    def filter_start(self, queryset, name, value):
+        moment = datetime(value.year, value.month, value.day, tzinfo=archive_zone())
+        return _with_email(queryset, sent_at__gte=moment)
+
+    def filter_end(self, queryset, name, value):
+        moment = datetime.fromordinal(value.toordinal() + 1).replace(tzinfo=archive_zone())
+        return _with_email(queryset, sent_at__lt=moment)
+
+    def filter_sender(self, queryset, name, value):
+        return _with_email(queryset, sender=value)
+
+    def filter_recipient(self, queryset, name, value):
+        return _with_email(queryset, recipient_entries__person=value)
+
+    def filter_place(self, queryset, name, value):
+        """A state finds the threads about it or about any of its counties and cities."""
+        if value.kind == Jurisdiction.Kind.STATE:
+            places = Jurisdiction.objects.filter(Q(pk=value.pk) | Q(parent=value))
+            return queryset.filter(
+                Exists(
+                    Thread.jurisdictions.through.objects.filter(
+                        thread=OuterRef("pk"), jurisdiction__in=places
+                    )
+                )
+            )
+        return queryset.filter(jurisdictions=value)
+
+    def filter_batch(self, queryset, name, value):
+        return _with_email(queryset, appearances__source_file__batch=value)
+
+    def filter_exemption(self, queryset, name, value):
+        return queryset.filter(exemptions__contains=[value])
+
+    def sort_threads(self, queryset, name, value):
+        return queryset  # applied last, in ``sorted_qs``
+
+    @property
+    def chosen(self) -> dict:
+        """The filters that could be read; one that could not is left out, not the rest."""
+        self.form.errors  # noqa: B018 (validates the form)
+        return self.form.cleaned_data
+
+    @property
+    def chosen_sort(self) -> str:
+        chosen = self.chosen.get("sort")
+        return chosen if chosen in SORTS else DEFAULT_SORT
+
+    @property
+    def sorted_qs(self) -> QuerySet:
+        return self.qs.order_by(*SORTS[self.chosen_sort][1])
+
+
+DATE_FILTERS = ("year", "month", "start", "end")
+# Filters set by following a link, not in the form's fields.
+FORM_HIDDEN = ("person", "sender", "recipient", "year", "month")
+# What each filter's chip says before the value.
+CHIP_NAMES = {
+    "year": "Year", "month": "Month", "start": "From", "end": "To", "person": "Participant",
+    "sender": "From", "recipient": "To", "place": "Jurisdiction", "tag": "Tag",
+    "batch": "Batch", "exemption": "Exemption",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+@dataclass
+class ThreadListing:
+    """One page of the threads list with what is shown beside it."""
+
+    filters: ThreadFilter
+    page: object  # django.core.paginator.Page of Threads
+    chips: list[Chip]
+    timeline: Timeline | None
+    years: list[tuple[int, int, str, bool]]  # year, emails, url, chosen
+    states: list[PlaceCount]  # states with threads about them or their places
+    places: list[PlaceCount]  # the chosen state's counties and cities with threads
+    sorts: list[tuple[str, str, bool]]  # label, url, chosen
+    tags: list[Tag]
+    batches: list[Batch]
+
+    @property
+    def page_urls(self) -> dict[str, str]:
+        return pages_around(self.page, lambda number: list_url(self.filters.data, page=number))
+
+    @property
+    def kept_params(self) -> list[tuple[str, str]]:
+        """Filters the form does not show (a person, a year or month chosen elsewhere), kept
+        when the form is sent."""
+        data = self.filters.data
+        return [(name, data[name]) for name in FORM_HIDDEN if data.get(name)]
+
+
+def pages_around(page, url_of) -> dict[str, str]:
+    """The addresses of the pages before and after ``page`` (a django Page)."""
+    urls = {}
+    if page.has_previous():
+        urls["previous"] = url_of(page.previous_page_number())
+    if page.has_next():
+        urls["next"] = url_of(page.next_page_number())
+    return urls
+
+
+def list_url(params, **changes) -> str:
+    """The threads list with ``params`` (a QueryDict or dict) changed; None removes one. A
+    change of filters starts again at page 1."""
+    values = {key: params.get(key) for key in params if key != "page" and params.get(key)}
+    if "page" in changes and changes["page"] == 1:
+        changes = {**changes, "page": None}
+    for key, value in changes.items():
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = str(value)
+    query = urlencode(sorted(values.items()))
+    return reverse("threads") + (f"?{query}" if query else "")
+
+
+def list_threads(params, page_number) -> ThreadListing:
+    filters = ThreadFilter(params, queryset=Thread.objects.all())
+    threads = filters.sorted_qs.prefetch_related(
+        Prefetch("participants", queryset=Person.objects.order_by("name")),
+        Prefetch("jurisdictions", queryset=Jurisdiction.objects.order_by("name")),
+        "tags",
+    )
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+    chosen = filters.chosen
+    undated = ThreadFilter(
+        {key: value for key, value in params.items() if key not in DATE_FILTERS},
+        queryset=Thread.objects.all(),
+    ).qs
+    counts = monthly_counts(Document.objects.filter(thread__in=undated.order_by().values("pk")))
+    timeline = draw(
+        counts,
+        lambda month: list_url(params, month=f"{month:%Y-%m}", year=None, start=None, end=None),
+    )
+    year = chosen.get("year")
+    years = [
+        (y, n, _period_url(params, year=y), y == year)
+        for y, n in (timeline.per_year.items() if timeline else [])
+    ]
+    place = chosen.get("place")
+    state = place if place is None or place.kind == Jurisdiction.Kind.STATE else place.parent
+    return ThreadListing(
+        filters=filters,
+        page=page,
+        chips=_chips(params, chosen),
+        timeline=timeline,
+        years=years,
+        states=states_with_threads(),
+        places=places_with_threads(state.children.all(), "kind", "name") if state else [],
+        sorts=[
+            (label, list_url(params, sort=key), key == filters.chosen_sort)
+            for key, (label, _) in SORTS.items()
+        ],
+        tags=list(
+            Tag.objects.filter(taggit_taggeditem_items__isnull=False).distinct().order_by("name")
+        ),
+        batches=list(Batch.objects.order_by("name")),
+    )
+
+
+def _period_url(params, **period) -> str:
+    """The list narrowed to one year or month instead of any other period."""
+    return list_url(params, **({name: None for name in DATE_FILTERS} | period))
+
+
+def _chips(params, chosen: dict) -> list[Chip]:
+    chips = []
+    for key, name in CHIP_NAMES.items():
+        value = chosen.get(key)
+        if value in (None, ""):
+            continue
+        if isinstance(value, date) and key == "month":
+            shown = f"{value:%B %Y}"
+        elif isinstance(value, Jurisdiction):
+            shown = str(value)
+        elif isinstance(value, Person):
+            shown = value.name or value.email
+        else:
+            shown = str(value)
+        chips.append(Chip(f"{name}: {shown}", list_url(params, **{key: None})))
+    return chips

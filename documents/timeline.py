@@ -1,0 +1,114 @@
+"""Emails per month, drawn as bars of a server-rendered SVG: on the home page, the threads list
+and each person's and jurisdiction's page. Every bar links to the threads of its month."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+# The drawing's own units; CSS stretches it to the width of the page.
+BAR_WIDTH = 10
+BAR_GAP = 2
+CHART_HEIGHT = 100
+
+
+@dataclass(frozen=True)
+class Bar:
+    month: date
+    count: int
+    x: int
+    y: float
+    height: float
+    url: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%B %Y}: {self.count:,} email{'' if self.count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class YearMark:
+    year: int
+    left_percent: float  # where its first month starts, across the chart
+
+    @property
+    def at_end(self) -> bool:
+        """Too near the right edge for its label to follow it."""
+        return self.left_percent > 95
+
+
+@dataclass(frozen=True)
+class Timeline:
+    bars: list[Bar]
+    years: list[YearMark]
+    total: int
+    busiest: Bar
+
+    @property
+    def width(self) -> int:
+        return len(self.bars) * BAR_WIDTH
+
+    @property
+    def height(self) -> int:
+        return CHART_HEIGHT
+
+    @property
+    def span(self) -> str:
+        return f"{self.bars[0].month:%B %Y} to {self.bars[-1].month:%B %Y}"
+
+    @property
+    def per_year(self) -> dict[int, int]:
+        years: dict[int, int] = {}
+        for bar in self.bars:
+            years[bar.month.year] = years.get(bar.month.year, 0) + bar.count
+        return years
+
+
+def monthly_counts(documents: QuerySet) -> dict[date, int]:
+    """How many of ``documents`` were sent in each month (archive time zone); undated left out."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    rows = (
+        documents.filter(sent_at__isnull=False)
+        .annotate(month=TruncMonth("sent_at", tzinfo=zone))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+    return {month.date(): n for month, n in rows}
+
+
+def draw(counts: dict[date, int], link: Callable[[date], str]) -> Timeline | None:
+    """Bars for every month from the first to the last with emails, empty months included."""
+    if not counts:
+        return None
+    months = _months_between(min(counts), max(counts))
+    tallest = max(counts.values())
+    bars = []
+    for index, month in enumerate(months):
+        count = counts.get(month, 0)
+        height = CHART_HEIGHT * count / tallest if count else 0
+        bars.append(
+            Bar(month, count, index * BAR_WIDTH, CHART_HEIGHT - height, height, link(month))
+        )
+    years = [
+        YearMark(bar.month.year, 100 * index / len(bars))
+        for index, bar in enumerate(bars)
+        if bar.month.month == 1 or index == 0
+    ]
+    busiest = max(bars, key=lambda bar: bar.count)
+    return Timeline(bars, years, sum(counts.values()), busiest)
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
