@@ -1,42 +1,115 @@
-from django.shortcuts import get_object_or_404, render
+"""The reading pages: an email, a thread, a page of a released file, the file itself, and a
+thread's exports. Released text is escaped by ``documents.reading`` and the templates."""
 
-from documents.models import Document, Thread
+from __future__ import annotations
+
+import json
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+
+from documents import reading
+from documents.models import Document, Page, SourceFile, Thread
 from documents.stats import archive_counts, recent_batches
+from documents.thread_export import thread_json, thread_mbox
+from documents.thread_list import list_url
+from documents.timeline import draw, monthly_counts
 from search.service import text_marker
 
-# What an email's page and a thread page show of each email, fetched in a fixed number of queries.
-EMAIL_RELATIONS = ["recipient_entries__person", "jurisdictions", "appearances__source_file__batch"]
+# How a stored file is sent: PDFs open in the browser's viewer, anything else is downloaded.
+INLINE_TYPES = {SourceFile.FileType.PDF: "application/pdf"}
 
 
 def home(request):
-    context = {"counts": archive_counts(), "recent_batches": recent_batches()}
+    timeline = draw(
+        monthly_counts(Document.objects.all()),
+        lambda month: list_url({}, month=f"{month:%Y-%m}"),
+    )
+    context = {"counts": archive_counts(), "recent_batches": recent_batches(), "timeline": timeline}
     return render(request, "documents/home.html", context)
 
 
-def _mark(documents, query: str) -> None:
-    """Words of the search the reader came from, marked in each body (escaped all the same)."""
-    mark = text_marker(query)
-    for document in documents:
-        document.marked_subject = mark(document.subject) if query and document.subject else None
-        document.marked_body = mark(document.body) if query else None
+def _query(request) -> str:
+    return request.GET.get("q", "")[:1000]
 
 
 def document_detail(request, pk: int):
-    """One email with where it was printed; released text is escaped by the template."""
-    document = get_object_or_404(
-        Document.objects.select_related("sender", "thread").prefetch_related(*EMAIL_RELATIONS),
-        pk=pk,
-    )
-    query = request.GET.get("q", "")[:1000]
-    _mark([document], query)
+    """One email with where it was printed."""
+    document = get_object_or_404(reading.with_reading_relations(Document.objects.all()), pk=pk)
+    query = _query(request)
+    reading.prepare([document], text_marker(query) if query else None)
     return render(request, "documents/document.html", {"document": document, "query": query})
 
 
 def thread_detail(request, pk: int):
-    """A thread's emails in order; ``?q=`` marks the words of a search in every body."""
-    thread = get_object_or_404(Thread, pk=pk)
-    documents = list(thread.documents.select_related("sender").prefetch_related(*EMAIL_RELATIONS))
-    query = request.GET.get("q", "")[:1000]
-    _mark(documents, query)
-    context = {"thread": thread, "documents": documents, "query": query}
+    """A thread's emails in order; ``?q=`` marks the words of a search in every email."""
+    thread = get_object_or_404(Thread.objects.prefetch_related("tags"), pk=pk)
+    documents = list(reading.with_reading_relations(thread.documents.all()))
+    query = _query(request)
+    reading.prepare(documents, text_marker(query) if query else None)
+    previous, following = reading.thread_neighbours(thread)
+    context = {
+        "thread": thread,
+        "documents": documents,
+        "query": query,
+        "previous": previous,
+        "next": following,
+    }
     return render(request, "documents/thread.html", context)
+
+
+def thread_export_json(request, pk: int):
+    thread = get_object_or_404(Thread, pk=pk)
+    body = json.dumps(thread_json(thread), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="thread-{pk}.json"'
+    return response
+
+
+def thread_export_mbox(request, pk: int):
+    thread = get_object_or_404(Thread, pk=pk)
+    response = HttpResponse(thread_mbox(thread), content_type="application/mbox")
+    response["Content-Disposition"] = f'attachment; filename="thread-{pk}.mbox"'
+    return response
+
+
+def source_original(request, pk: int):
+    """The file as the agency released it: a PDF opens in the browser (at ``#page=N``)."""
+    source = get_object_or_404(SourceFile, pk=pk)
+    if not source.stored_file:
+        raise Http404("No copy of this file is stored.")
+    inline = source.detected_type in INLINE_TYPES
+    response = FileResponse(
+        source.stored_file.open("rb"),
+        as_attachment=not inline,
+        filename=source.original_name.rsplit("/", 1)[-1],
+        content_type=INLINE_TYPES.get(source.detected_type, "application/octet-stream"),
+    )
+    # Released files are untrusted: no script of theirs runs in the archive's origin.
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def page_text(request, pk: int, number: int):
+    """One page's extracted text, with its Bates number and the emails printed on it."""
+    page = get_object_or_404(
+        Page.objects.select_related("source_file__batch"), source_file_id=pk, number=number
+    )
+    source = page.source_file
+    printed = reading.APPEARANCES.filter(
+        source_file=source, first_page__lte=number, last_page__gte=number
+    ).select_related("document__sender")
+    pages = source.pages.filter(number__in=(number - 1, number + 1)).values_list(
+        "number", flat=True
+    )
+    context = {
+        "page": page,
+        "source": source,
+        "text": reading.mark_redactions(escape(page.text)),
+        "printed": list(printed),
+        "previous": number - 1 if number - 1 in pages else None,
+        "next": number + 1 if number + 1 in pages else None,
+        "pdf_url": reading.pdf_url(source, number),
+    }
+    return render(request, "documents/page.html", context)

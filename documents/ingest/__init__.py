@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import tzinfo
 from pathlib import Path
 
-from documents.ingest.exemptions import EXEMPTIONS, find_exemptions
+from documents.ingest.exemptions import EXEMPTIONS, exemption_spans, find_exemptions
 from documents.ingest.pdf_production import parse_pdf
 from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, extract_pages
 from documents.ingest.places import PlaceIndex, PlaceRef
@@ -32,6 +32,7 @@ __all__ = [
     "SourceInput",
     "UnsafeArchive",
     "count_pages",
+    "exemption_spans",
     "extract_page_list",
     "extract_pages",
     "find_exemptions",

@@ -38,17 +38,22 @@ _EXEMPTION = re.compile(
 )
 
 
-def find_exemptions(text: str) -> tuple[str, ...]:
-    """The canonical codes of every exemption printed in ``text``, in order of first mention."""
-    found: dict[str, None] = {}
+def exemption_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical code) of each exemption code printed in ``text``, in order."""
+    spans = []
     for match in _EXEMPTION.finditer(text):
         number = match["paren"] or match["bare"] or match["word"]
         subpart = (match["sub_paren"] or match["sub_bare"] or "").upper()
         if subpart and number != "7":
             continue  # "b6b" is a word, not a code; only (b)(7) has subparts
         code = f"(b)({number})" + (f"({subpart})" if subpart else "")
-        found.setdefault(code, None)
-    return tuple(found)
+        spans.append((match.start(), match.end(), code))
+    return spans
+
+
+def find_exemptions(text: str) -> tuple[str, ...]:
+    """The canonical codes of every exemption printed in ``text``, in order of first mention."""
+    return tuple(dict.fromkeys(code for _, _, code in exemption_spans(text)))
 
 
 def strip_exemption_codes(text: str) -> str:

@@ -1,0 +1,112 @@
+"""What the reading pages show of each email: its text escaped, with the words of a search and
+the redaction codes marked; the earlier emails it quotes; and where it was printed, as citations
+that link to the page of the original file and to the page's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from documents.ingest import EXEMPTIONS, exemption_spans
+from documents.models import Appearance, Document, Recipient, SourceFile, Thread
+
+# What an email's page and a thread page fetch with each email, in a fixed number of queries.
+APPEARANCES = Appearance.objects.select_related("source_file__batch").order_by(
+    "source_file__batch__name", "source_file__original_name", "position"
+)
+QUOTED = Appearance.objects.select_related("document__sender").order_by("position")
+
+
+def with_reading_relations(documents: QuerySet) -> QuerySet:
+    return documents.select_related("sender", "thread").prefetch_related(
+        Prefetch("recipient_entries", queryset=Recipient.objects.select_related("person")),
+        "jurisdictions",
+        Prefetch("appearances", queryset=APPEARANCES),
+        Prefetch("quoted_appearances", queryset=QUOTED),
+    )
+
+
+def mark_redactions(html: str) -> SafeString:
+    """``html`` (already escaped) with each FOIA exemption code set apart and explained. The
+    codes hold no character that escaping changes, so they are found in the escaped text."""
+    pieces, last = [], 0
+    for start, end, code in exemption_spans(html):
+        pieces.append(html[last:start])
+        title = escape(f"{code} {EXEMPTIONS.get(code, '')}".strip())
+        pieces.append(f'<span class="redaction-code" title="{title}">{html[start:end]}</span>')
+        last = end
+    pieces.append(html[last:])
+    return mark_safe("".join(pieces))  # noqa: S308 (the text was escaped; the spans are ours)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an email was printed, as a reader cites it."""
+
+    text: str
+    quoted: bool
+    pdf_url: str  # the original file, opened at the first page; "" when there is none
+    page_url: str  # the first page's text; "" when the file has no pages
+
+
+def pdf_url(source: SourceFile, page: int | None) -> str:
+    """The stored PDF opened at ``page`` (browsers' PDF viewers read ``#page=``); "" when the
+    file is not a stored PDF."""
+    if not source.stored_file or source.detected_type != SourceFile.FileType.PDF:
+        return ""
+    original = reverse("source-original", args=[source.pk])
+    return f"{original}#page={page}" if page else original
+
+
+def citation(appearance: Appearance) -> Citation:
+    source, page = appearance.source_file, appearance.first_page
+    return Citation(
+        text=str(appearance),
+        quoted=appearance.kind == Appearance.Kind.QUOTED,
+        pdf_url=pdf_url(source, page),
+        page_url=reverse("page-text", args=[source.pk, page]) if page else "",
+    )
+
+
+def prepare(documents: list[Document], marker: Callable[[str], SafeString] | None) -> None:
+    """Give each email what the templates show: ``shown_subject``, ``shown_body``, ``quoted``
+    (the earlier emails it quotes, each with its ``shown_body``) and ``citations``."""
+
+    def shown(text: str) -> SafeString:
+        return mark_redactions(marker(text) if marker else escape(text))
+
+    for document in documents:
+        document.shown_subject = shown(document.subject) if document.subject else ""
+        document.shown_body = shown(document.body)
+        document.citations = [citation(a) for a in document.appearances.all()]
+        document.quoted = []
+        for appearance in document.quoted_appearances.all():
+            earlier = appearance.document
+            earlier.shown_body = shown(earlier.body)
+            document.quoted.append(earlier)
+
+
+def thread_neighbours(thread: Thread) -> tuple[Thread | None, Thread | None]:
+    """The threads just before and after this one by first email (undated threads last)."""
+    first = thread.first_sent_at
+    if first is None:
+        before = Thread.objects.filter(Q(first_sent_at__isnull=False) | Q(pk__lt=thread.pk))
+        after = Thread.objects.filter(first_sent_at__isnull=True, pk__gt=thread.pk)
+    else:
+        before = Thread.objects.filter(
+            Q(first_sent_at__lt=first) | Q(first_sent_at=first, pk__lt=thread.pk)
+        )
+        after = Thread.objects.filter(
+            Q(first_sent_at__gt=first)
+            | Q(first_sent_at=first, pk__gt=thread.pk)
+            | Q(first_sent_at__isnull=True)
+        )
+    previous = before.order_by(F("first_sent_at").desc(nulls_first=True), "-pk").first()
+    following = after.order_by(F("first_sent_at").asc(nulls_last=True), "pk").first()
+    return previous, following
