@@ -46,7 +46,11 @@ def export_queryset(batch_name: str | None = None) -> QuerySet[Document]:
     if batch_name:
         documents = documents.filter(appearances__source_file__batch__name=batch_name).distinct()
     appearances = Appearance.objects.select_related("source_file__batch").order_by(
-        "source_file__batch__created_at", "source_file__original_name", "position"
+        "source_file__batch__created_at",
+        "source_file__original_name",
+        "position",
+        "first_page",
+        "id",
     )
     return (
         documents.order_by("sent_at", "id")

@@ -76,14 +76,14 @@ def profile(person: Person) -> PersonProfile:
         .exclude(person=person)
         .values("person")
         .annotate(n=Count("document", distinct=True))
-        .order_by("-n", "person")[:TOP_CORRESPONDENTS]
+        .order_by("-n", "person__name", "person")[:TOP_CORRESPONDENTS]
     )
     heard_from = (
         Document.objects.filter(recipient_entries__person=person, sender__isnull=False)
         .exclude(sender=person)
         .values("sender")
         .annotate(n=Count("id", distinct=True))
-        .order_by("-n", "sender")[:TOP_CORRESPONDENTS]
+        .order_by("-n", "sender__name", "sender")[:TOP_CORRESPONDENTS]
     )
     wrote_to, heard_from = list(wrote_to), list(heard_from)
     named = Person.objects.in_bulk(

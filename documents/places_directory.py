@@ -114,7 +114,7 @@ def profile(place: Jurisdiction) -> PlaceProfile:
         emails.filter(sender__isnull=False)
         .values("sender")
         .annotate(n=Count("id"))
-        .order_by("-n", "sender")[:TOP_WRITERS]
+        .order_by("-n", "sender__name", "sender")[:TOP_WRITERS]
     )
     people = Person.objects.in_bulk([row["sender"] for row in top])
     inside = []

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import mailbox
 import tempfile
+import zoneinfo
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+
+from django.conf import settings
 
 from documents.export import document_record, export_queryset
 from documents.models import Document, Recipient, Thread
@@ -68,7 +71,7 @@ def _mbox_message(document: Document) -> mailbox.mboxMessage:
             )
     message["Subject"] = document.subject
     if document.sent_at:
-        message["Date"] = format_datetime(document.sent_at)
+        message["Date"] = format_datetime(document.sent_at.astimezone(_zone_of(document)))
     if document.date_raw and not document.sent_at:
         message["X-FOIA-Date-As-Printed"] = document.date_raw
     message["Message-ID"] = message_id(document)
@@ -83,6 +86,12 @@ def _mbox_message(document: Document) -> mailbox.mboxMessage:
     sender = document.sender.email if document.sender and document.sender.email else "MAILER-DAEMON"
     boxed.set_from(sender, document.sent_at.utctimetuple() if document.sent_at else None)
     return boxed
+
+
+def _zone_of(document: Document) -> zoneinfo.ZoneInfo:
+    """The zone of the batch it was first printed in, as the JSON export gives its dates."""
+    first = next(iter(document.appearances.all()), None)
+    return zoneinfo.ZoneInfo(first.source_file.batch.timezone if first else settings.TIME_ZONE)
 
 
 def _sender(document: Document) -> str:

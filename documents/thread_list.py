@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from taggit.models import Tag
@@ -24,14 +24,15 @@ from documents.models import EXEMPTION_CHOICES, Batch, Document, Jurisdiction, P
 from documents.places_directory import PlaceCount, places_with_threads, states_with_threads
 from documents.timeline import Timeline, draw, monthly_counts
 
-# Sort orders a user picks in the URL, and the ordering they mean (ties: newest thread first).
+# Sort orders a user picks in the URL, and the ordering they mean; undated threads come last
+# (PostgreSQL would put them first when sorting newest first); ties: newest thread first.
 SORTS = {
-    "-last": ("Latest email, newest first", ["-last_sent_at", "-id"]),
-    "last": ("Latest email, oldest first", ["last_sent_at", "id"]),
-    "-first": ("First email, newest first", ["-first_sent_at", "-id"]),
-    "first": ("First email, oldest first", ["first_sent_at", "id"]),
-    "-size": ("Most emails", ["-message_count", "-last_sent_at", "-id"]),
-    "size": ("Fewest emails", ["message_count", "-last_sent_at", "-id"]),
+    "-last": ("Latest email, newest first", [F("last_sent_at").desc(nulls_last=True), "-id"]),
+    "last": ("Latest email, oldest first", [F("last_sent_at").asc(nulls_last=True), "id"]),
+    "-first": ("First email, newest first", [F("first_sent_at").desc(nulls_last=True), "-id"]),
+    "first": ("First email, oldest first", [F("first_sent_at").asc(nulls_last=True), "id"]),
+    "-size": ("Most emails", ["-message_count", F("last_sent_at").desc(nulls_last=True), "-id"]),
+    "size": ("Fewest emails", ["message_count", F("last_sent_at").desc(nulls_last=True), "-id"]),
 }
 DEFAULT_SORT = "-last"
 THREADS_PER_PAGE = 50

@@ -5,7 +5,16 @@ import itertools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from documents.models import Appearance, Batch, Document, Page, SourceFile, Thread
+from documents.models import (
+    Appearance,
+    Batch,
+    Document,
+    Page,
+    Person,
+    Recipient,
+    SourceFile,
+    Thread,
+)
 
 _serial = itertools.count(1)
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -69,3 +78,20 @@ def make_appearance(document, source_file, **fields) -> Appearance:
     return Appearance.objects.create(
         document=document, source_file=source_file, **(values | fields)
     )
+
+
+def make_person(name: str, email: str = "", **fields) -> Person:
+    return Person.objects.create(name=name, email=email, **fields)
+
+
+def add_recipient(document, person, field="to", **fields) -> Recipient:
+    position = document.recipient_entries.filter(field=field).count()
+    values = {"raw": person.name if person else "(b)(6)", "position": position}
+    return Recipient.objects.create(
+        document=document, person=person, field=field, **(values | fields)
+    )
+
+
+def at(year, month, day, hour=12, minute=0) -> datetime:
+    """A moment in the archive's default zone (America/Los_Angeles)."""
+    return datetime(year, month, day, hour, minute, tzinfo=PACIFIC)
