@@ -240,6 +240,8 @@ def list_url(params, **changes) -> str:
     """The threads list with ``params`` (a QueryDict or dict) changed; None removes one. A
     change of filters starts again at page 1."""
     values = {key: params.get(key) for key in params if key != "page" and params.get(key)}
+    if values.get("sort") == DEFAULT_SORT:
+        del values["sort"]
     if "page" in changes and changes["page"] == 1:
         changes = {**changes, "page": None}
     for key, value in changes.items():
