@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from documents.archive_cache import archive_changed
 from documents.models import Appearance, Batch, Document, Person, Recipient, Thread
 from documents.threads import refresh_threads
 from search.tasks import index_emails, remove_emails
@@ -45,6 +46,7 @@ def delete_batch(batch: Batch) -> BatchDeletion:
             .values_list("person_id", flat=True)
         )
         name = batch.name
+        archive_changed()
         batch.delete()  # its files, pages and citations
         doomed.delete()  # their recipients and remaining citations
         empty_threads = Thread.objects.filter(pk__in=thread_ids).exclude(

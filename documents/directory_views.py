@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from documents import people_directory, places_directory
+from documents.archive_cache import kept
 from documents.batch_report import batch_report
 from documents.models import Batch, Jurisdiction, Person
 from documents.thread_list import list_threads, list_url, pages_around
@@ -44,9 +45,16 @@ def people(request):
 
 def person_detail(request, pk: int):
     person = get_object_or_404(Person, pk=pk)
-    counts = monthly_counts(people_directory.emails_of(person))
+    profile, counts = kept(
+        f"person:{pk}",
+        lambda: (
+            people_directory.profile(person),
+            monthly_counts(people_directory.emails_of(person)),
+        ),
+    )
     context = {
-        "profile": people_directory.profile(person),
+        "person": person,
+        "profile": profile,
         "timeline": draw(counts, lambda month: list_url({"person": pk}, month=f"{month:%Y-%m}")),
         "threads_url": list_url({"person": pk}),
     }
@@ -59,9 +67,16 @@ def jurisdictions(request):
 
 def jurisdiction_detail(request, slug: str):
     place = get_object_or_404(Jurisdiction.objects.select_related("parent"), slug=slug)
-    counts = monthly_counts(places_directory.emails_about(place))
+    profile, counts = kept(
+        f"place:{place.pk}",
+        lambda: (
+            places_directory.profile(place),
+            monthly_counts(places_directory.emails_about(place)),
+        ),
+    )
     context = {
-        "profile": places_directory.profile(place),
+        "place": place,
+        "profile": profile,
         "timeline": draw(counts, lambda month: list_url({"place": slug}, month=f"{month:%Y-%m}")),
         "threads_url": list_url({"place": slug}),
     }
@@ -78,5 +93,6 @@ def batches(request):
 
 def batch_detail(request, name: str):
     batch = get_object_or_404(Batch.objects.select_related("imported_by"), name=name)
-    context = {"report": batch_report(batch), "threads_url": list_url({"batch": name})}
+    report = kept(f"batch-report:{batch.pk}", lambda: batch_report(batch))
+    context = {"batch": batch, "report": report, "threads_url": list_url({"batch": name})}
     return render(request, "documents/batch.html", context)

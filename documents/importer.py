@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from documents.archive_cache import archive_changed
 from documents.ingest import (
     HEAD_BYTES,
     ParsedFile,
@@ -213,7 +214,9 @@ class BatchImporter:
                 SourceFile.objects.filter(
                     batch=self.batch, original_name=source.name[:500]
                 ).delete()
-                return self._write(source, sha, len(data), detected, stored, parsed)
+                outcome = self._write(source, sha, len(data), detected, stored, parsed)
+                archive_changed()  # figures kept for the archive as it was are out of date
+                return outcome
         except Exception as error:  # a refusal or a bug: report the file, keep the batch going
             logger.exception("could not import %s", source.name)
             return self._record_failure(

@@ -539,3 +539,14 @@ class Annotation(models.Model):
     def clean(self) -> None:
         if self.document_id and self.thread_id and self.document.thread_id != self.thread_id:
             raise ValidationError({"document": "The annotated email belongs to another thread."})
+
+
+class ArchiveRevision(models.Model):
+    """A number that grows whenever the archive's emails change (a file imported, a batch
+    deleted, a thread repaired): figures computed from every email are kept until it moves."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"

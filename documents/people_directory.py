@@ -6,34 +6,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
+from documents.archive_cache import kept
 from documents.models import Document, Person, Recipient, Thread
 
 PEOPLE_PER_PAGE = 50
 # Correspondents and threads shown on a person's page (the threads list has the rest).
 TOP_CORRESPONDENTS = 10
 RECENT_THREADS = 20
-DIRECTORY_SORTS = {"name": ["name", "email", "id"], "sent": ["-sent", "name", "id"],
-                   "received": ["-received", "name", "id"]}  # fmt: skip
+DIRECTORY_SORTS = ("name", "sent", "received")
 
 
-def _count_of(queryset: QuerySet, field: str) -> Coalesce:
-    counted = queryset.order_by().values(field).annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def with_email_counts(people: QuerySet) -> QuerySet:
-    """People annotated with ``sent`` and ``received``: one subquery each, no row blow-up."""
-    return people.annotate(
-        sent=_count_of(Document.objects.filter(sender=OuterRef("pk")), "sender"),
-        received=_count_of(Recipient.objects.filter(person=OuterRef("pk")), "person"),
+def email_counts() -> dict[int, tuple[int, int]]:
+    """Each person's emails sent and received (a person in both To and Cc of an email received
+    it once): two scans of the archive, kept per revision by the directory."""
+    sent = dict(
+        Document.objects.exclude(sender=None)
+        .values_list("sender")
+        .annotate(n=Count("*"))
+        .order_by()
     )
+    received = dict(
+        Recipient.objects.exclude(person=None)
+        .values_list("person")
+        .annotate(n=Count("document", distinct=True))
+        .order_by()
+    )
+    return {pk: (sent.get(pk, 0), received.get(pk, 0)) for pk in sent.keys() | received.keys()}
 
 
 def directory(name: str, sort: str, page_number) -> tuple[object, str]:
-    """A page of people whose name, address or a printed spelling holds ``name``."""
+    """A page of people whose name, address or a printed spelling holds ``name``, each with
+    ``sent`` and ``received``."""
     people = Person.objects.all()
     name = name.strip()
     if name:
@@ -41,8 +46,23 @@ def directory(name: str, sort: str, page_number) -> tuple[object, str]:
             Q(name__icontains=name) | Q(email__icontains=name) | Q(aliases__alias__icontains=name)
         ).distinct()
     sort = sort if sort in DIRECTORY_SORTS else "name"
-    ordered = with_email_counts(people).order_by(*DIRECTORY_SORTS[sort])
-    return Paginator(ordered, PEOPLE_PER_PAGE).get_page(page_number), sort
+    counts = kept("people-email-counts", email_counts)
+    if sort == "name":
+        page = Paginator(people.order_by("name", "email", "id"), PEOPLE_PER_PAGE).get_page(
+            page_number
+        )
+        shown = list(page.object_list)
+    else:
+        column = 0 if sort == "sent" else 1
+        rows = people.values_list("pk", "name")
+        ranked = sorted(rows, key=lambda row: (-counts.get(row[0], (0, 0))[column], row[1], row[0]))
+        page = Paginator([pk for pk, _ in ranked], PEOPLE_PER_PAGE).get_page(page_number)
+        found = Person.objects.in_bulk(page.object_list)
+        shown = [found[pk] for pk in page.object_list]
+    for person in shown:
+        person.sent, person.received = counts.get(person.pk, (0, 0))
+    page.object_list = shown
+    return page, sort
 
 
 @dataclass

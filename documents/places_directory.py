@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from documents.archive_cache import kept
 from documents.models import Document, Jurisdiction, Person, Thread
 
 RECENT_THREADS = 20
@@ -43,6 +44,11 @@ def _threads_per_state() -> dict[str, int]:
 
 
 def states_with_threads() -> list[PlaceCount]:
+    """The states with threads about them or their places, kept per revision of the archive."""
+    return kept("states-with-threads", _states_with_threads)
+
+
+def _states_with_threads() -> list[PlaceCount]:
     per_state = _threads_per_state()
     states = Jurisdiction.objects.filter(kind=Jurisdiction.Kind.STATE, state_code__in=per_state)
     return [PlaceCount(state, per_state[state.state_code]) for state in states.order_by("name")]
@@ -55,7 +61,12 @@ def places_with_threads(places: QuerySet, *ordering: str) -> list[PlaceCount]:
 
 
 def directory() -> list[StateGroup]:
-    """Every state with threads about it or its places, with each place's thread count."""
+    """Every state with threads about it or its places, with each place's thread count; kept
+    per revision of the archive."""
+    return kept("places-directory", _directory)
+
+
+def _directory() -> list[StateGroup]:
     per_place = (
         Jurisdiction.objects.annotate(n=Count("threads"))
         .filter(n__gt=0)
@@ -113,7 +124,7 @@ def profile(place: Jurisdiction) -> PlaceProfile:
     top = list(
         emails.filter(sender__isnull=False)
         .values("sender")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("-n", "sender__name", "sender")[:TOP_WRITERS]
     )
     people = Person.objects.in_bulk([row["sender"] for row in top])

@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
+from documents.archive_cache import kept
+from documents.models import Document
+
 # The drawing's own units; CSS stretches it to the width of the page.
 BAR_WIDTH = 10
 BAR_GAP = 2
@@ -78,9 +81,14 @@ def monthly_counts(documents: QuerySet) -> dict[date, int]:
         .annotate(month=TruncMonth("sent_at", tzinfo=zone))
         .order_by()
         .values_list("month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     return {month.date(): n for month, n in rows}
+
+
+def archive_months() -> dict[date, int]:
+    """Emails per month across the archive, kept per revision (a scan of every email)."""
+    return kept("archive-months", lambda: monthly_counts(Document.objects.all()))
 
 
 def draw(counts: dict[date, int], link: Callable[[date], str]) -> Timeline | None:

@@ -14,7 +14,7 @@ from documents.models import Document, Page, SourceFile, Thread
 from documents.stats import archive_counts, recent_batches
 from documents.thread_export import thread_json, thread_mbox
 from documents.thread_list import list_url
-from documents.timeline import draw, monthly_counts
+from documents.timeline import archive_months, draw
 from search.service import text_marker
 
 # How a stored file is sent: PDFs open in the browser's viewer, anything else is downloaded.
@@ -22,10 +22,7 @@ INLINE_TYPES = {SourceFile.FileType.PDF: "application/pdf"}
 
 
 def home(request):
-    timeline = draw(
-        monthly_counts(Document.objects.all()),
-        lambda month: list_url({}, month=f"{month:%Y-%m}"),
-    )
+    timeline = draw(archive_months(), lambda month: list_url({}, month=f"{month:%Y-%m}"))
     context = {"counts": archive_counts(), "recent_batches": recent_batches(), "timeline": timeline}
     return render(request, "documents/home.html", context)
 

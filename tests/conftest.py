@@ -55,6 +55,17 @@ def search_index_dir(tmp_path, settings, monkeypatch):
     connections.reload("default")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Figures kept per revision of the archive must not pass from one test's archive to the
+    next (a flushed database starts its revisions again)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM.exists():

@@ -28,17 +28,24 @@ def admin_client_with_data(admin_client, admin_user, gazetteer_db):
     return admin_client
 
 
+# Bookkeeping, not archive records: nothing in them for an admin to look up.
+INTERNAL = {"ArchiveRevision"}
+ARCHIVE_MODELS = [
+    model
+    for model in apps.get_app_config("documents").get_models()
+    if model.__name__ not in INTERNAL
+]
+
+
 def test_every_archive_model_is_registered_with_search_and_filters():
-    for model in apps.get_app_config("documents").get_models():
+    for model in ARCHIVE_MODELS:
         model_admin = admin.site._registry.get(model)
         assert model_admin, f"{model.__name__} has no admin"
         assert model_admin.search_fields, f"{model.__name__} admin cannot be searched"
         assert model_admin.list_filter, f"{model.__name__} admin cannot be filtered"
 
 
-@pytest.mark.parametrize(
-    "model", list(apps.get_app_config("documents").get_models()), ids=lambda m: m.__name__
-)
+@pytest.mark.parametrize("model", ARCHIVE_MODELS, ids=lambda m: m.__name__)
 def test_each_admin_list_searches_and_opens_a_record(admin_client_with_data, model):
     app_label, name = model._meta.app_label, model._meta.model_name
     changelist = reverse(f"admin:{app_label}_{name}_changelist")

@@ -83,6 +83,11 @@ def test_a_bad_time_zone_stops_startup_with_the_variable_named():
         ("postgres://postgres@%2Ftmp%2Fpg%20data/archive", "/tmp/pg data", {}),
         ("postgresql://postgres@/archive?host=/run/postgresql", "", {"host": "/run/postgresql"}),
         ("postgres://user:secret@db.internal:6543/archive", "db.internal", {}),
+        (
+            "postgres://db.internal/archive?options=-c%20statement_timeout%3D5000",
+            "db.internal",
+            {"options": "-c statement_timeout=5000"},
+        ),
     ],
 )
 def test_database_urls_with_sockets_and_hosts(url, host, options):
@@ -90,7 +95,10 @@ def test_database_urls_with_sockets_and_hosts(url, host, options):
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "archive"
     assert config["HOST"] == host
-    assert config.get("OPTIONS", {}) == options
+    # The planner's JIT is turned off on every connection, after any options the URL gives.
+    assert config["OPTIONS"] == options | {
+        "options": " ".join(filter(None, [options.get("options"), "-c jit=off"]))
+    }
 
 
 def test_only_postgresql_is_accepted():

@@ -1,0 +1,145 @@
+"""make bench-browse: time every browsing and reading page on a generated archive of 100,000
+emails in about 30,000 threads, through Django's test client (the whole view, template
+included, without a network): p50/p95 and the SQL queries of each page.
+
+The archive is the search benchmark's (``benchmarks/bench_search.py``), generated once into its
+own database and reused; the search index is not needed here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_search import prepare_database, server_url  # noqa: E402
+
+SIZE = 100_000
+RUNS = 30
+TARGET_MS = 150
+
+
+def pages() -> list[tuple[str, str]]:
+    """(what, address) of each page type, on the archive's busiest person, place and thread."""
+    from django.db.models import Count
+
+    from documents.models import Batch, Jurisdiction, Page, Person, Thread
+
+    person = Person.objects.annotate(n=Count("sent_documents")).order_by("-n").first()
+    county = (
+        Jurisdiction.objects.filter(kind="county")
+        .annotate(n=Count("threads"))
+        .order_by("-n")
+        .first()
+    )
+    thread = Thread.objects.order_by("-message_count", "id").first()
+    typical = Thread.objects.filter(message_count=3).order_by("id").first()
+    email = thread.documents.order_by("id").first()
+    batch = Batch.objects.order_by("name").first()
+    page = Page.objects.order_by("source_file", "number").first()
+    return [
+        ("home (with timeline)", "/"),
+        ("threads", "/threads/"),
+        ("threads, page 200", "/threads/?page=200"),
+        ("threads by size", "/threads/?sort=-size"),
+        ("threads in a state, a year", f"/threads/?place={county.parent.slug}&year=2010"),
+        ("threads of a month", "/threads/?month=2010-05"),
+        ("threads of a person", f"/threads/?person={person.pk}"),
+        ("threads with a tag", "/threads/?tag=opt-out"),
+        ("thread, largest", f"/threads/{thread.pk}/"),
+        ("thread, three emails", f"/threads/{typical.pk}/"),
+        ("email", f"/emails/{email.pk}/"),
+        ("page text", f"/files/{page.source_file_id}/pages/{page.number}/"),
+        ("people", "/people/"),
+        ("people by emails sent", "/people/?sort=sent"),
+        ("people named", "/people/?name=garcia"),
+        ("person, busiest", f"/people/{person.pk}/"),
+        ("jurisdictions", "/jurisdictions/"),
+        ("state", f"/jurisdictions/{county.parent.slug}/"),
+        ("county, busiest", f"/jurisdictions/{county.slug}/"),
+        ("batches", "/batches/"),
+        ("batch", f"/batches/{batch.name}/"),
+    ]
+
+
+def ensure_pages() -> None:
+    """Page rows for one generated file, so the page-text view has pages to show."""
+    from documents.models import Page, SourceFile
+
+    source = SourceFile.objects.order_by("pk").first()
+    if not source.pages.exists():
+        Page.objects.bulk_create(
+            Page(source_file=source, number=n, text=f"Page {n} of the production. (b)(6)",
+                 bates=f"ICE2010FOIA2674.{n:07}")
+            for n in range(1, (source.page_count or 1) + 1)
+        )  # fmt: skip
+
+
+def phase_measure() -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `make run` serves them
+    ensure_pages()
+    client = Client(HTTP_HOST="localhost")
+    figures = []
+    for name, url in pages():
+        response = client.get(url)  # warm: plans cached, templates compiled
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(RUNS):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        figures.append({
+            "name": name, "url": url, "queries": len(queries.captured_queries),
+            "p50": statistics.median(times), "p95": times[max(0, round(0.95 * RUNS) - 1)],
+            "kb": len(response.content) / 1024,
+        })  # fmt: skip
+    return {"pages": figures}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=SIZE)
+    size = parser.parse_args().size
+    url, keep_alive = server_url()
+    env, _ = prepare_database(size, url)
+    env = env | {"DEBUG": "0"}
+    output = subprocess.run(
+        [sys.executable, __file__, "--phase", "measure"],
+        check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+    ).stdout  # fmt: skip
+    figures = json.loads(output.splitlines()[-1])
+    print(f"\n{size:,} generated emails; each page {RUNS} times through Django's test client; ms")
+    print(f"{'page':30}{'p50':>9}{'p95':>9}{'queries':>9}{'KB':>8}  target p95 < {TARGET_MS} ms")
+    for page in figures["pages"]:
+        verdict = "ok" if page["p95"] < TARGET_MS else "SLOW"
+        print(
+            f"{page['name']:30}{page['p50']:9.1f}{page['p95']:9.1f}{page['queries']:9}"
+            f"{page['kb']:8.0f}  {verdict}"
+        )
+    worst = max(figures["pages"], key=lambda page: page["p95"])
+    print(f"slowest p95: {worst['p95']:.1f} ms ({worst['name']})")
+    del keep_alive
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--phase":
+        import django
+
+        django.setup()
+        print(json.dumps(phase_measure()))
+    else:
+        main()
