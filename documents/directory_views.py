@@ -57,6 +57,8 @@ def person_detail(request, pk: int):
         "profile": profile,
         "timeline": draw(counts, lambda month: list_url({"person": pk}, month=f"{month:%Y-%m}")),
         "threads_url": list_url({"person": pk}),
+        "sent_url": list_url({"sender": pk}),
+        "received_url": list_url({"recipient": pk}),
     }
     return render(request, "documents/person.html", context)
 
