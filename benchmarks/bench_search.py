@@ -222,10 +222,10 @@ def setup_django() -> None:
 
 
 def phase_generate(size: int) -> dict:
+    from django.db import connection
+
     from benchmarks.generated_archive import generate
     from documents.jurisdictions import load_gazetteer
-
-    from django.db import connection
 
     started = time.perf_counter()
     load_gazetteer()

@@ -105,6 +105,8 @@ def _term_scores(searcher: Searcher, term: q.Term, allowed: Container[int] | Non
     field = searcher.schema[fieldname]
     weighting = searcher.weighting
     text = _indexed(searcher, term)
+    if (fieldname, text) not in searcher.reader():
+        return {}  # Whoosh scores only terms it holds (an empty index has no idf to give)
     idf = searcher.idf(fieldname, text)
     avgfl = searcher.avg_field_length(fieldname) or 1
     big_b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1

@@ -67,6 +67,22 @@ def test_a_word_of_one_email(archive):
         assert scores_of(searcher, query) == whoosh_scores(searcher, query)
 
 
+def test_a_word_no_email_holds_scores_nothing(archive):
+    from whoosh import query as q
+
+    with shared_searcher() as searcher:
+        absent = q.AndMaybe(q.Term("text", "zzyzx"), q.Term("subject", "zzyzx"))
+        assert scores_of(searcher, absent) == {} == whoosh_scores(searcher, absent)
+
+
+def test_a_search_of_an_empty_index_finds_nothing(db):
+    from search import service
+    from search.index import ensure_index
+
+    ensure_index()
+    assert service.search('"opt out" county').total == 0
+
+
 def test_scores_among_allowed_emails_only(archive):
     from whoosh import query as q
 
