@@ -43,20 +43,27 @@ def people(request):
     return render(request, "documents/people.html", context)
 
 
+def _profile_context(key: str, compute_profile, emails, threads_filter: dict) -> dict:
+    """A person's or a place's figures (kept per revision of the archive), its emails per month
+    linked to the threads of each month, and the address of all its threads."""
+    profile, counts = kept(key, lambda: (compute_profile(), monthly_counts(emails())))
+    return {
+        "profile": profile,
+        "timeline": draw(counts, lambda month: list_url(threads_filter, month=f"{month:%Y-%m}")),
+        "threads_url": list_url(threads_filter),
+    }
+
+
 def person_detail(request, pk: int):
     person = get_object_or_404(Person, pk=pk)
-    profile, counts = kept(
+    context = _profile_context(
         f"person:{pk}",
-        lambda: (
-            people_directory.profile(person),
-            monthly_counts(people_directory.emails_of(person)),
-        ),
+        lambda: people_directory.profile(person),
+        lambda: people_directory.emails_of(person),
+        {"person": pk},
     )
-    context = {
+    context |= {
         "person": person,
-        "profile": profile,
-        "timeline": draw(counts, lambda month: list_url({"person": pk}, month=f"{month:%Y-%m}")),
-        "threads_url": list_url({"person": pk}),
         "sent_url": list_url({"sender": pk}),
         "received_url": list_url({"recipient": pk}),
     }
@@ -69,19 +76,13 @@ def jurisdictions(request):
 
 def jurisdiction_detail(request, slug: str):
     place = get_object_or_404(Jurisdiction.objects.select_related("parent"), slug=slug)
-    profile, counts = kept(
+    context = _profile_context(
         f"place:{place.pk}",
-        lambda: (
-            places_directory.profile(place),
-            monthly_counts(places_directory.emails_about(place)),
-        ),
+        lambda: places_directory.profile(place),
+        lambda: places_directory.emails_about(place),
+        {"place": slug},
     )
-    context = {
-        "place": place,
-        "profile": profile,
-        "timeline": draw(counts, lambda month: list_url({"place": slug}, month=f"{month:%Y-%m}")),
-        "threads_url": list_url({"place": slug}),
-    }
+    context["place"] = place
     return render(request, "documents/jurisdiction.html", context)
 
 
