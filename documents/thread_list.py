@@ -216,7 +216,6 @@ class ThreadListing:
     years: list[tuple[int, int, str, bool]]  # year, emails, url, chosen
     states: list[PlaceCount]  # states with threads about them or their places
     places: list[PlaceCount]  # the chosen state's counties and cities with threads
-    sorts: list[tuple[str, str, bool]]  # label, url, chosen
     tags: list[Tag]
     batches: list[Batch]
 
@@ -279,10 +278,8 @@ def list_threads(params, page_number) -> ThreadListing:
         thread.more_participants = people_in.get(thread.pk, 0) - len(thread.first_participants)
         thread.more_places = places_in.get(thread.pk, 0) - len(thread.first_places)
     chosen = filters.chosen
-    counts = _timeline_counts(params)
     timeline = draw(
-        counts,
-        lambda month: list_url(params, month=f"{month:%Y-%m}", year=None, start=None, end=None),
+        _timeline_counts(params), lambda month: _period_url(params, month=f"{month:%Y-%m}")
     )
     year = chosen.get("year")
     years = [
@@ -299,10 +296,6 @@ def list_threads(params, page_number) -> ThreadListing:
         years=years,
         states=states_with_threads(),
         places=places_with_threads(state.children.all(), "kind", "name") if state else [],
-        sorts=[
-            (label, list_url(params, sort=key), key == filters.chosen_sort)
-            for key, (label, _) in SORTS.items()
-        ],
         tags=list(
             Tag.objects.filter(taggit_taggeditem_items__isnull=False).distinct().order_by("name")
         ),

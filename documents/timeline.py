@@ -62,6 +62,14 @@ class Timeline:
         return CHART_HEIGHT
 
     @property
+    def slot_width(self) -> int:
+        return BAR_WIDTH
+
+    @property
+    def bar_width(self) -> int:
+        return BAR_WIDTH - BAR_GAP
+
+    @property
     def span(self) -> str:
         return f"{self.bars[0].month:%B %Y} to {self.bars[-1].month:%B %Y}"
 

@@ -152,3 +152,14 @@ def test_directory_pages_cost_the_same_queries_whatever_they_list(
     archive_changed()  # as the import of those emails would
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_people_pages_keep_the_search_and_sort(client, people, monkeypatch):
+    from documents import people_directory
+
+    monkeypatch.setattr(people_directory, "PEOPLE_PER_PAGE", 2)
+    first = client.get(reverse("people"), {"sort": "sent"}).content.decode()
+    assert '<a rel="next" href="/people/?sort=sent&amp;page=2">' in first
+    second = client.get(reverse("people"), {"sort": "sent", "page": "2"})
+    assert [p.name for p in second.context["page"].object_list] == ["Miguel Marquez"]
+    assert '<a rel="prev" href="/people/?sort=sent&amp;page=1">' in second.content.decode()

@@ -218,6 +218,9 @@ def test_pages_and_the_same_queries_whatever_the_page_holds(
     second = client.get(reverse("threads"), {"page": "2"})
     assert len(second.context["listing"].page.object_list) == 34 - per_page
     assert second.context["listing"].page_urls == {"previous": reverse("threads")}
+    first = client.get(reverse("threads")).content.decode()
+    assert '<a rel="next" href="/threads/?page=2">' in first
+    assert '<a rel="prev" href="/threads/">' in second.content.decode()
     with django_assert_max_num_queries(14) as few:
         monkeypatch.setattr(thread_list, "THREADS_PER_PAGE", 5)
         client.get(reverse("threads"), {"year": "2011"})
