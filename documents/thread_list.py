@@ -214,6 +214,7 @@ class ThreadListing:
     chips: list[Chip]
     timeline: Timeline | None
     years: list[tuple[int, int, str, bool]]  # year, emails, url, chosen
+    months: list[tuple[str, int, str, bool]]  # the chosen year's months: label, emails, url, chosen
     states: list[PlaceCount]  # states with threads about them or their places
     places: list[PlaceCount]  # the chosen state's counties and cities with threads
     tags: list[Tag]
@@ -281,10 +282,16 @@ def list_threads(params, page_number) -> ThreadListing:
     timeline = draw(
         _timeline_counts(params), lambda month: _period_url(params, month=f"{month:%Y-%m}")
     )
-    year = chosen.get("year")
+    month = chosen.get("month")
+    year = chosen.get("year") or (month.year if month else None)
     years = [
-        (y, n, _period_url(params, year=y), y == year)
+        (y, n, _period_url(params, year=y), y == year and not month)
         for y, n in (timeline.per_year.items() if timeline else [])
+    ]
+    months = [
+        (f"{bar.month:%b}", bar.count, bar.url, bar.month == month)
+        for bar in (timeline.bars if timeline else [])
+        if bar.month.year == year
     ]
     place = chosen.get("place")
     state = place if place is None or place.kind == Jurisdiction.Kind.STATE else place.parent
@@ -294,6 +301,7 @@ def list_threads(params, page_number) -> ThreadListing:
         chips=_chips(params, chosen),
         timeline=timeline,
         years=years,
+        months=months,
         states=states_with_threads(),
         places=places_with_threads(state.children.all(), "kind", "name") if state else [],
         tags=list(

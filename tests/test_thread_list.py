@@ -203,6 +203,11 @@ def test_the_timeline_counts_emails_by_month_and_links_to_that_month(client, arc
     # A chosen month keeps the whole timeline in view, so another month is one click away.
     chosen = client.get(reverse("threads"), {"place": "ca", "month": "2010-06"})
     assert len(chosen.context["listing"].timeline.bars) == 3
+    # A year or month chosen: that year's months, with counts, one chosen.
+    months = chosen.context["listing"].months
+    assert [(label, n, is_chosen) for label, n, _, is_chosen in months] == [
+        ("Apr", 1, False), ("May", 0, False), ("Jun", 2, True),
+    ]  # fmt: skip
 
 
 def test_pages_and_the_same_queries_whatever_the_page_holds(
