@@ -251,14 +251,20 @@ def _highlight_words(searcher, query: q.Query | None) -> frozenset[str]:
     """The indexed forms of the words searched for in text fields, prefixes expanded."""
     if query is None:
         return frozenset()
-    words: set[str] = set()
-    for name, text in query.existing_terms(searcher.reader(), phrases=True, expand=True):
-        if type(text) is not bytes:
-            continue
-        if name == PAIRS_FIELD:  # a phrase's pair of words, "secur commun"
-            words.update(text.decode().split(" "))
-        elif name in HIGHLIGHT_FIELDS:
-            words.add(text.decode())
+    reader, words = searcher.reader(), set()
+    # Whoosh's Query.existing_terms would do this, but it keeps only the first leaf's field (its
+    # loop variable shadows its field argument), which dropped "sheriff" from '"opt out" sheriff'.
+    for leaf in query.leaves():
+        for name, text in leaf.expanded_terms(reader, phrases=True):
+            if name != PAIRS_FIELD and name not in HIGHLIGHT_FIELDS:
+                continue
+            indexed = searcher.schema[name].to_bytes(text) if isinstance(text, str) else text
+            if (name, indexed) not in reader:
+                continue
+            if name == PAIRS_FIELD:  # a phrase's pair of words, "secur commun"
+                words.update(indexed.decode().split(" "))
+            else:
+                words.add(indexed.decode())
     return frozenset(words)
 
 

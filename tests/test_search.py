@@ -75,6 +75,18 @@ def test_facet_counts_equal_the_database(sample):
     assert service.search("date:2010", filters=[("exemption", code)]).total == count
 
 
+def test_every_searched_word_is_marked_a_phrases_and_a_words_alike(sample):
+    from search.indexing import index_documents
+
+    document = Document.objects.exclude(body="").first()
+    document.body = "The sheriff said the county may opt out; Secure Communities stays."
+    document.save()
+    index_documents([document.pk])
+    found = service.search('"opt out" sheriff')
+    snippet = next(h for h in found.hits if h.document.pk == document.pk).snippet
+    assert "<mark>sheriff</mark>" in snippet and "<mark>opt</mark> <mark>out</mark>" in snippet
+
+
 def test_snippets_are_highlighted_and_escaped(sample):
     document = Document.objects.exclude(body="").first()
     document.body = "<script>alert(1)</script> Santa Clara asked to opt out of Secure Communities."
