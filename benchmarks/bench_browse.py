@@ -89,11 +89,17 @@ def phase_measure() -> dict:
     from django.test.utils import CaptureQueriesContext
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as `make run` serves them
+    from documents.archive_cache import archive_changed
+
     ensure_pages()
     client = Client(HTTP_HOST="localhost")
     figures = []
     for name, url in pages():
-        response = client.get(url)  # warm: plans cached, templates compiled
+        client.get(url)  # plans cached, templates compiled
+        archive_changed()  # as an import would: every kept figure is computed again
+        started = time.perf_counter()
+        response = client.get(url)
+        cold = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (url, response.status_code)
         times = []
         for _ in range(RUNS):
@@ -105,7 +111,7 @@ def phase_measure() -> dict:
         figures.append({
             "name": name, "url": url, "queries": len(queries.captured_queries),
             "p50": statistics.median(times), "p95": times[max(0, round(0.95 * RUNS) - 1)],
-            "kb": len(response.content) / 1024,
+            "kb": len(response.content) / 1024, "cold": cold,
         })  # fmt: skip
     return {"pages": figures}
 
@@ -123,11 +129,14 @@ def main() -> None:
     ).stdout  # fmt: skip
     figures = json.loads(output.splitlines()[-1])
     print(f"\n{size:,} generated emails; each page {RUNS} times through Django's test client; ms")
-    print(f"{'page':30}{'p50':>9}{'p95':>9}{'queries':>9}{'KB':>8}  target p95 < {TARGET_MS} ms")
+    print("  first: the first view after the archive changed (kept figures computed again)")
+    print(
+        f"{'page':30}{'first':>9}{'p50':>9}{'p95':>9}{'queries':>9}{'KB':>8}  target p95 < {TARGET_MS} ms"
+    )
     for page in figures["pages"]:
         verdict = "ok" if page["p95"] < TARGET_MS else "SLOW"
         print(
-            f"{page['name']:30}{page['p50']:9.1f}{page['p95']:9.1f}{page['queries']:9}"
+            f"{page['name']:30}{page['cold']:9.1f}{page['p50']:9.1f}{page['p95']:9.1f}{page['queries']:9}"
             f"{page['kb']:8.0f}  {verdict}"
         )
     worst = max(figures["pages"], key=lambda page: page["p95"])
