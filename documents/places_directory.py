@@ -118,6 +118,11 @@ class PlaceProfile:
     aliases: list[str]
 
 
+def _other_names(name: str, aliases) -> list[str]:
+    """The spellings that differ from the name shown as the page's heading."""
+    return [alias for alias in aliases if alias.casefold() != name.casefold()]
+
+
 def profile(place: Jurisdiction) -> PlaceProfile:
     emails = emails_about(place)
     threads = threads_about(place)
@@ -138,5 +143,7 @@ def profile(place: Jurisdiction) -> PlaceProfile:
         thread_count=threads.count(),
         writers=[Writer(people[row["sender"]], row["n"]) for row in top],
         places=inside,
-        aliases=list(place.aliases.filter(is_abbreviation=False).values_list("alias", flat=True)),
+        aliases=_other_names(
+            place.name, place.aliases.filter(is_abbreviation=False).values_list("alias", flat=True)
+        ),
     )

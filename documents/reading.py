@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from documents.ingest import EXEMPTIONS, exemption_spans
@@ -32,9 +32,11 @@ def with_reading_relations(documents: QuerySet) -> QuerySet:
     )
 
 
-def mark_redactions(html: str) -> SafeString:
-    """``html`` (already escaped) with each FOIA exemption code set apart and explained. The
-    codes hold no character that escaping changes, so they are found in the escaped text."""
+def mark_redactions(text: str) -> SafeString:
+    """``text`` escaped (unless it is already safe, such as text with search words marked) with
+    each FOIA exemption code set apart and explained. The codes hold no character that escaping
+    changes, so they are found in the escaped text."""
+    html = conditional_escape(text)
     pieces, last = [], 0
     for start, end, code in exemption_spans(html):
         pieces.append(html[last:start])
@@ -42,7 +44,7 @@ def mark_redactions(html: str) -> SafeString:
         pieces.append(f'<span class="redaction-code" title="{title}">{html[start:end]}</span>')
         last = end
     pieces.append(html[last:])
-    return mark_safe("".join(pieces))  # noqa: S308 (the text was escaped; the spans are ours)
+    return mark_safe("".join(pieces))  # noqa: S308 (escaped above; the spans are ours)
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def prepare(documents: list[Document], marker: Callable[[str], SafeString] | Non
     (the earlier emails it quotes, each with its ``shown_body``) and ``citations``."""
 
     def shown(text: str) -> SafeString:
-        return mark_redactions(marker(text) if marker else escape(text))
+        return mark_redactions(marker(text) if marker else text)
 
     for document in documents:
         document.shown_subject = shown(document.subject) if document.subject else ""

@@ -7,7 +7,6 @@ import json
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import escape
 
 from documents import reading
 from documents.models import Document, Page, SourceFile, Thread
@@ -97,13 +96,12 @@ def page_text(request, pk: int, number: int):
     printed = reading.APPEARANCES.filter(
         source_file=source, first_page__lte=number, last_page__gte=number
     ).select_related("document__sender")
-    pages = source.pages.filter(number__in=(number - 1, number + 1)).values_list(
-        "number", flat=True
-    )
+    around = source.pages.filter(number__in=(number - 1, number + 1))
+    pages = set(around.values_list("number", flat=True))
     context = {
         "page": page,
         "source": source,
-        "text": reading.mark_redactions(escape(page.text)),
+        "text": reading.mark_redactions(page.text),
         "printed": list(printed),
         "previous": number - 1 if number - 1 in pages else None,
         "next": number + 1 if number + 1 in pages else None,

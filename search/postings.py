@@ -12,7 +12,7 @@ prefixes) returns None and is left to Whoosh.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 
 from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -115,8 +115,7 @@ def _term_scores(searcher: Searcher, term: q.Term, allowed: Container[int] | Non
     found: dict[int, float] = {}
     for offset, ids, weights, lengths in _term_blocks(searcher, fieldname, text):
         if allowed is not None:
-            kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d + offset in allowed]
-            ids, weights = [d for d, _ in kept], [w for _, w in kept]
+            ids, weights = _kept(ids, weights, lambda d, offset=offset: d + offset in allowed)
         if not field.scorable:
             scores = list(weights)
         else:
@@ -159,9 +158,14 @@ def segment_blocks(
         deleted, matcher = frozenset(matcher._ids), matcher.child
     for ids, weights in _posting_blocks(matcher):
         if deleted and not deleted.isdisjoint(ids):
-            kept = [(d, w) for d, w in zip(ids, weights, strict=True) if d not in deleted]
-            ids, weights = [d for d, _ in kept], [w for _, w in kept]
+            ids, weights = _kept(ids, weights, lambda d: d not in deleted)
         yield ids, weights
+
+
+def _kept(ids, weights, keep: Callable[[int], bool]) -> tuple[list[int], list[float]]:
+    """The postings of a block whose ids ``keep`` accepts."""
+    pairs = [(d, w) for d, w in zip(ids, weights, strict=True) if keep(d)]
+    return [d for d, _ in pairs], [w for _, w in pairs]
 
 
 def _posting_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:

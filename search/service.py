@@ -7,6 +7,7 @@ from the database's text, escaped.
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -291,28 +292,25 @@ def _holds_any(text: str, words: frozenset[str], analyzer) -> bool:
     tokenizer = analyzer.items[0] if isinstance(analyzer, CompositeAnalyzer) else None
     if not words or not isinstance(tokenizer, RegexTokenizer) or tokenizer.gaps:
         return bool(words)
-    analyzed = _analyzed_words(analyzer)
-    for match in tokenizer.expression.finditer(text):
-        word = match.group()
-        if word not in analyzed:
-            if len(analyzed) >= ANALYZED_WORDS_KEPT:
-                analyzed.clear()
-            analyzed[word] = next((token.text for token in analyzer(word)), None)
-        if analyzed[word] in words:
-            return True
-    return False
+    analyzed = _word_analysis(analyzer)
+    return any(analyzed(match.group()) in words for match in tokenizer.expression.finditer(text))
 
 
-_analyzed_cache: tuple[object, dict[str, str | None]] = (None, {})
+_analysis: tuple[object, Callable[[str], str | None]] | None = None
 
 
-def _analyzed_words(analyzer) -> dict[str, str | None]:
-    """Words as printed and as ``analyzer`` indexes them (None for a stop word); a new searcher
-    brings its own analyzer, and a new cache."""
-    global _analyzed_cache
-    if _analyzed_cache[0] is not analyzer:
-        _analyzed_cache = (analyzer, {})
-    return _analyzed_cache[1]
+def _word_analysis(analyzer) -> Callable[[str], str | None]:
+    """A word as printed -> as ``analyzer`` indexes it (None for a stop word), the most used
+    kept; a new searcher brings its own analyzer, and a new cache."""
+    global _analysis
+    if _analysis is None or _analysis[0] is not analyzer:
+
+        @functools.lru_cache(maxsize=ANALYZED_WORDS_KEPT)
+        def analyzed(word: str) -> str | None:
+            return next((token.text for token in analyzer(word)), None)
+
+        _analysis = (analyzer, analyzed)
+    return _analysis[1]
 
 
 def _facet_values(

@@ -101,6 +101,7 @@ def test_jurisdictions_grouped_by_state_and_a_state_covers_its_places(client, pe
         ("Miguel Marquez", 1),
     ]
     assert [p.place.name for p in state.places] == ["San Jose", "Santa Clara County"]
+    assert "State of California" in state.aliases and "California" not in state.aliases
     county = client.get(reverse("jurisdiction", args=["ca-county-santa-clara-county"]))
     assert (county.context["profile"].emails, county.context["profile"].thread_count) == (2, 2)
     assert "/threads/?place=ca-county-santa-clara-county" in county.content.decode()

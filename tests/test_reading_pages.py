@@ -86,7 +86,12 @@ def test_exemption_spans_find_each_printed_form():
 
 
 def test_redaction_codes_are_set_apart_in_escaped_text():
-    marked = mark_redactions("&lt;i&gt;x&lt;/i&gt; Call (b)(6) now")
+    from django.utils.safestring import mark_safe
+
+    assert mark_redactions("<i>x</i> Call (b)(6) now") == mark_redactions(
+        mark_safe("&lt;i&gt;x&lt;/i&gt; Call (b)(6) now")
+    )
+    marked = mark_redactions("<i>x</i> Call (b)(6) now")
     assert marked == (
         '&lt;i&gt;x&lt;/i&gt; Call <span class="redaction-code" title="(b)(6) Personal privacy">'
         "(b)(6)</span> now"
