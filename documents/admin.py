@@ -83,11 +83,11 @@ class BatchAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj) -> None:
         """With its emails, threads and people that exist only because of it (and their index
         entries)."""
-        delete_batch(obj)
+        delete_batch(obj, request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for batch in queryset:
-            delete_batch(batch)
+            delete_batch(batch, request.user)
 
 
 @admin.register(models.SourceFile)
@@ -191,3 +191,37 @@ class RecipientAdmin(admin.ModelAdmin):
     search_fields = ["raw", "person__name", "person__email", "document__subject"]
     list_select_related = ["document__sender", "person"]
     raw_id_fields = ["document", "person"]
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read-only, for admins (``view_auditentry``)."""
+
+    list_display = ["at", "actor_name", "action", "target"]
+    list_filter = ["action", "actor_name"]
+    search_fields = ["target", "actor_name"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in models.AuditEntry._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.ThreadChange)
+class ThreadChangeAdmin(admin.ModelAdmin):
+    list_display = ["made_at", "made_by", "kind", "target_number", "undone_at"]
+    list_filter = ["kind", "made_at"]
+    search_fields = ["reason", "made_by__username"]
+    readonly_fields = [field.name for field in models.ThreadChange._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

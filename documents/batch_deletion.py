@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from documents import audit
 from documents.archive_cache import archive_changed
-from documents.models import Appearance, Batch, Document, Person, Recipient, Thread
+from documents.models import Appearance, AuditEntry, Batch, Document, Person, Recipient, Thread
 from documents.threads import refresh_threads
 from search.tasks import index_emails, remove_emails
 
@@ -28,7 +29,8 @@ class BatchDeletion:
     emails_kept: int  # also printed in another batch
 
 
-def delete_batch(batch: Batch) -> BatchDeletion:
+def delete_batch(batch: Batch, actor=None) -> BatchDeletion:
+    """``actor``: who asked (for the audit log); None for the command line."""
     with transaction.atomic():
         in_batch = Appearance.objects.filter(source_file__batch=batch)
         elsewhere = Appearance.objects.filter(document=OuterRef("pk")).exclude(
@@ -64,6 +66,15 @@ def delete_batch(batch: Batch) -> BatchDeletion:
         people_gone = unused.count()
         unused.delete()
         removed, reindexed = sorted(only_here), sorted(kept)
+        audit.record(
+            actor,
+            AuditEntry.Action.BATCH_DELETED,
+            name,
+            emails=len(only_here),
+            threads=threads_gone,
+            people=people_gone,
+            emails_kept=len(kept),
+        )
         if removed:
             transaction.on_commit(lambda: remove_emails.enqueue(removed))
         if reindexed:

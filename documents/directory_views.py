@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from documents import people_directory, places_directory
+from documents import people_directory, places_directory, roles
 from documents.archive_cache import kept
 from documents.batch_report import batch_report
 from documents.models import Batch, Jurisdiction, Person
@@ -54,6 +54,16 @@ def _profile_context(key: str, compute_profile, emails, threads_filter: dict) ->
     }
 
 
+def _alias_editor(request, permission: str, aliases, url_name: str, key) -> dict | None:
+    """What an editor's spelling list needs: each alias with its remove address."""
+    if not request.user.has_perm(permission):
+        return None
+    rows = list(aliases)
+    for alias in rows:
+        alias.remove_url = reverse(f"{url_name}-remove", args=[key, alias.pk])
+    return {"aliases": rows, "add_url": reverse(f"{url_name}-add", args=[key])}
+
+
 def person_detail(request, pk: int):
     person = get_object_or_404(Person, pk=pk)
     context = _profile_context(
@@ -63,6 +73,9 @@ def person_detail(request, pk: int):
         {"person": pk},
     )
     context |= {
+        "alias_editor": _alias_editor(
+            request, roles.EDIT_PERSON_ALIASES, person.aliases.all(), "person-alias", person.pk
+        ),
         "person": person,
         "sent_url": list_url({"sender": pk}),
         "received_url": list_url({"recipient": pk}),
@@ -83,6 +96,9 @@ def jurisdiction_detail(request, slug: str):
         {"place": slug},
     )
     context["place"] = place
+    context["alias_editor"] = _alias_editor(
+        request, roles.EDIT_PLACE_ALIASES, place.aliases.all(), "place-alias", slug
+    )
     return render(request, "documents/jurisdiction.html", context)
 
 

@@ -24,8 +24,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from documents import audit
 from documents.archive_cache import archive_changed
 from documents.ingest import (
     HEAD_BYTES,
@@ -41,7 +43,7 @@ from documents.ingest import (
     parse_file,
     sniff,
 )
-from documents.models import Batch, Document, JurisdictionAlias, Page, SourceFile
+from documents.models import AuditEntry, Batch, Document, JurisdictionAlias, Page, SourceFile
 from documents.people import PersonResolver
 from documents.records_writer import DocumentWriter, WriteResult
 from documents.threads import refresh_threads
@@ -169,6 +171,15 @@ class BatchImporter:
                     self._index(unindexed)
         self._index(unindexed)
         self.batch.refresh_from_db()
+        audit.record(
+            self.user,
+            AuditEntry.Action.BATCH_IMPORTED,
+            self.batch.name,
+            reverse("batch", args=[self.batch.name]),
+            files=len(report.files),
+            failed=len(report.failed),
+            new_emails=report.new_emails,
+        )
         return report
 
     def _index(self, ids: set[int]) -> None:

@@ -78,6 +78,7 @@ class Batch(models.Model):
     class Meta:
         ordering = ["-released_on", "name"]
         verbose_name_plural = "batches"
+        permissions = [("import_batch", "Can import, retry and delete batches")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.name})" if self.title else self.name
@@ -310,6 +311,11 @@ class Thread(models.Model):
                 name="thread_dates_in_order",
             )
         ]
+        permissions = [
+            ("read_archive", "Can read and search the archive"),
+            ("tag_thread", "Can add and remove tags on threads"),
+            ("repair_thread", "Can merge threads and move emails between threads"),
+        ]
         indexes = [
             models.Index(fields=["first_sent_at"]),
             models.Index(fields=["last_sent_at"]),
@@ -530,7 +536,14 @@ class Annotation(models.Model):
             ),
             models.CheckConstraint(condition=~Q(body=""), name="annotation_has_body"),
         ]
-        indexes = [models.Index(fields=["thread", "visibility"])]
+        permissions = [
+            ("share_annotation", "Can share annotations with every reader"),
+            ("moderate_annotation", "Can delete anyone's annotation"),
+        ]
+        indexes = [
+            models.Index(fields=["thread", "visibility"]),
+            models.Index(fields=["author", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         first_line = self.body.strip().splitlines()[0] if self.body.strip() else ""
@@ -550,3 +563,86 @@ class ArchiveRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.number}"
+
+
+class ThreadChange(models.Model):
+    """One repair of the threading by an editor, kept so it can be undone.
+
+    ``moves`` lists ``[email id, thread before, thread after]``; ``removed_threads`` keeps the
+    threads the change emptied (deleted, so lists never show empty threads) with what undoing
+    needs to bring them back under the same number: subject and tags.
+    """
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Threads merged"
+        MOVE = "move", "Email moved"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    target = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_number = models.PositiveBigIntegerField(help_text="The thread the emails went to.")
+    created_target = models.BooleanField(default=False)
+    moves = models.JSONField(default=list)
+    removed_threads = models.JSONField(default=list)
+    added_tags = models.JSONField(default=list, help_text="Tags the target gained.")
+    moved_annotations = models.JSONField(default=list, help_text="[[id, thread before]]")
+    reason = models.CharField(max_length=500, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} into thread {self.target_number}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to the archive, and when. Our own model rather than django-auditlog: the
+    actions worth recording are the archive's own (a merge moves many emails at once, an import
+    writes with bulk inserts that model signals never see), so each service records one entry
+    in the same transaction as its change."""
+
+    class Action(models.TextChoices):
+        TAG_ADDED = "tag_added", "Tag added"
+        TAG_REMOVED = "tag_removed", "Tag removed"
+        NOTE_ADDED = "note_added", "Annotation added"
+        NOTE_EDITED = "note_edited", "Annotation edited"
+        NOTE_DELETED = "note_deleted", "Annotation deleted"
+        THREADS_MERGED = "threads_merged", "Threads merged"
+        EMAIL_MOVED = "email_moved", "Email moved"
+        REPAIR_UNDONE = "repair_undone", "Thread repair undone"
+        ALIAS_ADDED = "alias_added", "Alias added"
+        ALIAS_REMOVED = "alias_removed", "Alias removed"
+        BATCH_IMPORTED = "batch_imported", "Batch imported"
+        BATCH_DELETED = "batch_deleted", "Batch deleted"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(
+        max_length=150, help_text="Kept when the account is deleted; the command line otherwise."
+    )
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    target = models.CharField(
+        max_length=300, help_text="What it was done to, as a reader names it."
+    )
+    target_url = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()} {self.target}"
+        )

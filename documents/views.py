@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from documents import reading
-from documents.models import Document, Page, SourceFile, Thread
+from documents import annotations, reading, roles
+from documents.models import Annotation, Document, Page, SourceFile, Thread
 from documents.stats import archive_counts, recent_batches
 from documents.thread_export import thread_json, thread_mbox
 from documents.thread_list import list_url
+from documents.thread_repair import merge_candidates, merged_into
 from documents.timeline import archive_months, draw
 from search.service import text_marker
 
@@ -39,15 +41,31 @@ def document_detail(request, pk: int):
 
 
 def thread_detail(request, pk: int):
-    """A thread's emails in order; ``?q=`` marks the words of a search in every email."""
-    thread = get_object_or_404(Thread.objects.prefetch_related("tags"), pk=pk)
+    """A thread's emails in order with the notes the reader may see beside them; ``?q=`` marks
+    the words of a search in every email. A thread merged away leads to the one it went into."""
+    thread = Thread.objects.filter(pk=pk).first()
+    if thread is None:
+        successor = merged_into(pk)
+        if successor is None:
+            raise Http404("No such thread.")
+        query = request.GET.urlencode()
+        return redirect(reverse("thread", args=[successor]) + (f"?{query}" if query else ""))
     documents = list(reading.with_reading_relations(thread.documents.all()))
     query = _query(request)
     reading.prepare(documents, text_marker(query) if query else None)
+    notes = annotations.thread_notes(thread, documents, request.user)
+    for document in documents:
+        document.notes = notes.by_email.get(document.pk, [])
+    may = roles.abilities(request.user)
     previous, following = reading.thread_neighbours(thread)
     context = {
         "thread": thread,
+        "tags": thread.tags.order_by("name"),
         "documents": documents,
+        "notes": notes,
+        "may": may,
+        "visibilities": Annotation.Visibility.choices,
+        "candidates": merge_candidates(thread) if may["repair"] else [],
         "query": query,
         "previous": previous,
         "next": following,

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "haystack",
     "taggit",
+    "axes",
     "documents",
     "search",
 ]
@@ -52,6 +53,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "foia_archive.access.ArchiveAccessMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "foia_archive.urls"
@@ -79,7 +83,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+# Anonymous visitors may read and search only when this is true; otherwise every page but the
+# login and password-reset pages asks for an account with a role (see documents/roles.py).
+ARCHIVE_PUBLIC = env.parse_bool("ARCHIVE_PUBLIC", os.environ.get("ARCHIVE_PUBLIC"))
+
+# Login attempts are limited by django-axes: after AXES_FAILURE_LIMIT failures for one username
+# from one address, that pair waits AXES_COOLOFF_TIME hours (the admin's login counts too).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Password-reset mail; printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "archive@localhost")
 
 LANGUAGE_CODE = "en-us"
 # Dates printed without a zone in a release are read in the batch's zone, which defaults to this.

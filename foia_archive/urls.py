@@ -6,6 +6,7 @@ from search import views as search_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("search/", include("search.urls")),
     path("api/search", search_views.api_search, name="api-search"),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from documents.annotations import NOTES_FOUND_SHOWN, search_notes
 from documents.models import Document
 from search import service
 from search.examples import archive_examples
@@ -76,6 +77,9 @@ def results(request: HttpRequest):
         if result.page < result.pages
         else "",
         "suggestion_url": _url(result.suggestion, filters, sort) if result.suggestion else "",
+        # Notes are few and searched in PostgreSQL, so private notes never reach the index.
+        "notes": search_notes(text, request.user) if text and result.page == 1 else [],
+        "notes_limit": NOTES_FOUND_SHOWN,
     }
     return render(request, "search/results.html", context)
 

@@ -56,6 +56,13 @@ def search_index_dir(tmp_path, settings, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def public_archive(settings):
+    """Most tests read the archive as an anonymous visitor; tests of accounts and roles turn
+    ARCHIVE_PUBLIC off again (its default)."""
+    settings.ARCHIVE_PUBLIC = True
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Figures kept per revision of the archive must not pass from one test's archive to the
     next (a flushed database starts its revisions again)."""

@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import escape
 
-from documents.models import Annotation, Person, PersonAlias, Recipient
+from documents.audit import record
+from documents.models import Annotation, AuditEntry, Person, PersonAlias, Recipient, ThreadChange
 from tests.factories import make_appearance, make_document, make_file, make_page
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,10 @@ def admin_client_with_data(admin_client, admin_user, gazetteer_db):
     make_appearance(document, source)
     Recipient.objects.create(document=document, field="to", raw="(b)(6)", redacted=True)
     Annotation.objects.create(thread=document.thread, author=admin_user, body="Key email.")
+    record(admin_user, AuditEntry.Action.TAG_ADDED, "thread 1: Santa Clara", tag="opt-out")
+    ThreadChange.objects.create(
+        kind="move", target=document.thread, target_number=document.thread_id, made_by=admin_user
+    )
     return admin_client
 
 
