@@ -63,6 +63,12 @@ def public_archive(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Test accounts need no slow hashing (PBKDF2 takes a fifth of a second per password)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Figures kept per revision of the archive must not pass from one test's archive to the
     next (a flushed database starts its revisions again)."""

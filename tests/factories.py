@@ -95,3 +95,16 @@ def add_recipient(document, person, field="to", **fields) -> Recipient:
 def at(year, month, day, hour=12, minute=0) -> datetime:
     """A moment in the archive's default zone (America/Los_Angeles)."""
     return datetime(year, month, day, hour, minute, tzinfo=PACIFIC)
+
+
+def make_user(username: str, role: str | None = None, **fields):
+    """A user in one of the role groups (Reader, Editor, Admin), or in none."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@example.org", password="a long test passphrase", **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
