@@ -40,12 +40,13 @@ def merge_threads(source: Thread, target: Thread, user, reason: str = "") -> Thr
     with transaction.atomic():
         _lock(source, target)
         moves = [[pk, source.pk, target.pk] for pk in source.documents.values_list("pk", flat=True)]
+        merged = _label(source)  # before the thread is deleted
         change = _apply(
             ThreadChange.Kind.MERGE, moves, source, target, user, reason, created_target=False
         )
         audit.record(
             user, AuditEntry.Action.THREADS_MERGED, _label(target),
-            reverse("thread", args=[target.pk]), merged=_label(source), emails=len(moves),
+            reverse("thread", args=[target.pk]), merged=merged, emails=len(moves),
             change=change.pk,
         )  # fmt: skip
     return change
@@ -53,10 +54,11 @@ def merge_threads(source: Thread, target: Thread, user, reason: str = "") -> Thr
 
 def move_email(document: Document, target: Thread | None, user, reason: str = "") -> ThreadChange:
     """``document`` goes to ``target``, or to a new thread of its own when ``target`` is None."""
-    source = document.thread
-    if target is not None and target.pk == source.pk:
-        raise RepairError("The email is already in that thread.")
     with transaction.atomic():
+        document = Document.objects.select_related("thread").get(pk=document.pk)  # as it is now
+        source = document.thread
+        if target is not None and target.pk == source.pk:
+            raise RepairError("The email is already in that thread.")
         created = target is None
         if created:
             target = Thread.objects.create(
