@@ -1,4 +1,6 @@
-"""Who may do what. Three groups, created by migration 0004: Reader, Editor and Admin.
+"""Who may do what. Three groups, Reader, Editor and Admin, created by migration 0005 and kept
+complete after every ``migrate`` (and every test-database flush): missing permissions are added,
+none is taken away, so rights an admin gave a group by hand stay.
 
 Views ask for a permission, never for a group, so a site can give one person a single extra
 right in the admin. Reading needs ``READ`` unless ``settings.ARCHIVE_PUBLIC`` is true.
@@ -24,6 +26,31 @@ EDIT_PERSON_ALIASES = "documents.add_personalias"
 EDIT_PLACE_ALIASES = "documents.add_jurisdictionalias"
 IMPORT = "documents.import_batch"
 AUDIT = "documents.view_auditentry"
+
+_READER = [READ, NOTE]
+_EDITOR = _READER + [
+    TAG, SHARE, REPAIR, EDIT_PERSON_ALIASES, "documents.delete_personalias", EDIT_PLACE_ALIASES,
+    "documents.delete_jurisdictionalias", "taggit.add_tag",
+]  # fmt: skip
+_ADMIN = _EDITOR + [
+    MODERATE, IMPORT, AUDIT, "documents.view_batch", "documents.change_batch",
+    "documents.delete_batch", "documents.view_sourcefile", "documents.view_threadchange",
+    "auth.view_user", "auth.add_user", "auth.change_user", "auth.delete_user", "auth.view_group",
+    "taggit.change_tag", "taggit.delete_tag",
+]  # fmt: skip
+ROLE_PERMISSIONS = {READER: _READER, EDITOR: _EDITOR, ADMIN: _ADMIN}
+
+
+def grant_roles(group_model, permission_model) -> None:
+    """Make each role group exist with at least its permissions. Takes the models as arguments
+    so a migration can pass its historical ones."""
+    for name, wanted in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        for permission in wanted:
+            app_label, codename = permission.split(".")
+            group.permissions.add(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 def abilities(user) -> dict[str, bool]:

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from documents.aliases import AliasError, add_person_alias, add_place_alias
+from documents.ingest.addresses import parse_address
 from documents.jurisdictions import resolve
 from documents.models import AuditEntry, Jurisdiction, PersonAlias
 from documents.people import PersonResolver
-from documents.ingest.addresses import parse_address
 from tests.factories import make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,9 @@ def test_a_spelling_that_names_someone_else_or_nobody_is_refused(editor):
         add_person_alias(david, "   ", editor)
 
 
-def test_a_place_spelling_is_resolved_and_can_be_removed_from_its_page(editor, gazetteer_db, client):
+def test_a_place_spelling_is_resolved_and_can_be_removed_from_its_page(
+    editor, gazetteer_db, client
+):
     county = Jurisdiction.objects.get(slug="ca-county-santa-clara-county")
     add_place_alias(county, "Cnty of Santa Clara", False, editor)
     assert county in resolve("cnty of santa clara")
@@ -55,11 +57,19 @@ def test_a_place_spelling_is_resolved_and_can_be_removed_from_its_page(editor, g
 def test_the_person_page_form_adds_a_spelling_and_reports_a_clash(editor, client):
     david = make_person("David Venturella", "david.venturella@ice.dhs.gov")
     marc = make_person("Marc Rapp", "marc.rapp@dhs.gov")
-    PersonAlias.objects.create(person=marc, alias="marc.rapp@dhs.gov", normalized="email:marc.rapp@dhs.gov")
+    PersonAlias.objects.create(
+        person=marc, alias="marc.rapp@dhs.gov", normalized="email:marc.rapp@dhs.gov"
+    )
     client.force_login(editor)
-    done = client.post(reverse("person-alias-add", args=[david.pk]), {"alias": "D. Venturella/ICE/DHS"}, follow=True)
+    done = client.post(
+        reverse("person-alias-add", args=[david.pk]),
+        {"alias": "D. Venturella/ICE/DHS"},
+        follow=True,
+    )
     assert "D. Venturella/ICE/DHS" in done.content.decode()
-    clash = client.post(reverse("person-alias-add", args=[david.pk]), {"alias": "<marc.rapp@dhs.gov>"}, follow=True)
+    clash = client.post(
+        reverse("person-alias-add", args=[david.pk]), {"alias": "<marc.rapp@dhs.gov>"}, follow=True
+    )
     assert "already names Marc Rapp" in clash.content.decode()
     client.force_login(make_user("reader", "Reader"))
     assert "Edit spellings" not in client.get(reverse("person", args=[david.pk])).content.decode()

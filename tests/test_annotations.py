@@ -24,6 +24,7 @@ OCR_BODY = (
 
 # --- finding a passage again -------------------------------------------------------------
 
+
 def test_a_quote_is_found_where_it_is():
     start, end = locate(OCR_BODY, "wants to opt out")
     assert OCR_BODY[start:end] == "wants to opt out"
@@ -49,6 +50,7 @@ def test_a_quote_no_longer_in_the_text_is_not_found():
 
 # --- Markdown made safe ------------------------------------------------------------------
 
+
 class _Elements(HTMLParser):
     """The elements and attributes a browser would build from some HTML."""
 
@@ -61,17 +63,20 @@ class _Elements(HTMLParser):
         self.found.append((tag, dict(attrs)))
 
 
-@pytest.mark.parametrize("body", [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">',
-    "[click](javascript:alert(1))",
-    "[click](JaVaScRiPt:alert(1))",
-    "![pic](javascript:alert(1))",
-    '<a href="https://e.org" onclick="alert(1)">x</a>',
-    "<iframe src=https://evil.example></iframe>",
-    '[x](https://e.org "t\\" onmouseover=\\"alert(1))',
-    "<svg/onload=alert(1)>",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "![pic](javascript:alert(1))",
+        '<a href="https://e.org" onclick="alert(1)">x</a>',
+        "<iframe src=https://evil.example></iframe>",
+        '[x](https://e.org "t\\" onmouseover=\\"alert(1))',
+        "<svg/onload=alert(1)>",
+    ],
+)
 def test_markdown_bodies_never_carry_script(body):
     for tag, attrs in _Elements(render_note(body)).found:
         assert tag in annotations.ALLOWED_TAGS, tag
@@ -80,13 +85,18 @@ def test_markdown_bodies_never_carry_script(body):
 
 
 def test_markdown_formatting_is_kept():
-    html = render_note("# Finding\n\n**Key**: the county *did* ask. See [the MOA](https://www.ice.gov/moa).\n\n- one\n- two")
+    html = render_note(
+        "# Finding\n\n**Key**: the county *did* ask. See [the MOA](https://www.ice.gov/moa).\n\n- one\n- two"
+    )
     assert "<h3>Finding</h3>" in html and "<strong>Key</strong>" in html and "<em>did</em>" in html
-    assert '<a href="https://www.ice.gov/moa" rel="nofollow noopener noreferrer">the MOA</a>' in html
+    assert (
+        '<a href="https://www.ice.gov/moa" rel="nofollow noopener noreferrer">the MOA</a>' in html
+    )
     assert "<li>one</li>" in html
 
 
 # --- who writes and who sees -------------------------------------------------------------
+
 
 @pytest.fixture
 def people(db):
@@ -104,7 +114,10 @@ def test_a_note_on_a_passage_keeps_its_quote_and_context(people, email):
     start = text.index("opt out is not")
     note = add_note(email.thread, people["editor"], "Policy stated.", "shared", document=email,
                     quote="opt out", prefix=text[start - 40:start], suffix=text[start + 7:start + 50])  # fmt: skip
-    assert note.quote_prefix == text[start - 32:start] and note.quote_suffix == text[start + 7:start + 39]
+    assert (
+        note.quote_prefix == text[start - 32 : start]
+        and note.quote_suffix == text[start + 7 : start + 39]
+    )
     assert AuditEntry.objects.get().action == AuditEntry.Action.NOTE_ADDED
 
 
@@ -133,7 +146,9 @@ def test_private_notes_are_seen_by_their_author_alone(people, email, client):
         client.force_login(people[who])
         page = client.get(url).content.decode()
         assert "Shared finding." in page
-        assert ("Reader&#x27;s own lead." in page or "Reader's own lead." in page) == sees_private, who
+        assert (
+            "Reader&#x27;s own lead." in page or "Reader's own lead." in page
+        ) == sees_private, who
     client.logout()
     page = client.get(url).content.decode()  # a public archive's anonymous visitor
     assert "Shared finding." in page and "own lead" not in page
@@ -152,7 +167,11 @@ def test_authors_edit_and_delete_their_notes_and_admins_delete_any(people, email
         delete_note(note, people["other"])
     delete_note(note, people["admin"])
     assert not Annotation.objects.exists()
-    assert [e.action for e in AuditEntry.objects.order_by("at", "pk")] == ["note_added", "note_edited", "note_deleted"]
+    assert [e.action for e in AuditEntry.objects.order_by("at", "pk")] == [
+        "note_added",
+        "note_edited",
+        "note_deleted",
+    ]
 
 
 def test_the_edit_page_changes_a_note(people, email, client):
@@ -162,7 +181,9 @@ def test_the_edit_page_changes_a_note(people, email, client):
     assert form.status_code == 200 and "Draft." in form.content.decode()
     bad = client.post(reverse("note-edit", args=[note.pk]), {"body": "", "visibility": "private"})
     assert bad.status_code == 400 and "Write something" in bad.content.decode()
-    done = client.post(reverse("note-edit", args=[note.pk]), {"body": "Final.", "visibility": "shared"})
+    done = client.post(
+        reverse("note-edit", args=[note.pk]), {"body": "Final.", "visibility": "shared"}
+    )
     assert done.status_code == 302 and done["Location"].endswith(f"#note-{note.pk}")
     note.refresh_from_db()
     assert note.body == "Final."
@@ -170,24 +191,35 @@ def test_the_edit_page_changes_a_note(people, email, client):
 
 # --- the thread page ---------------------------------------------------------------------
 
+
 def test_the_thread_page_shows_notes_beside_their_emails_with_the_passage(people, email, client):
     start = email.body.index("wants to opt out")
     anchored = add_note(email.thread, people["editor"], "**Key** line", "shared", document=email,
                         quote="wants to opt out", prefix=email.body[:start])  # fmt: skip
     add_note(email.thread, people["editor"], "About the whole thread.", "shared")
     page = client.get(reverse("thread", args=[email.thread_id])).content.decode()
-    assert f'id="note-{anchored.pk}" data-email="{email.pk}" data-start="{start}" data-end="{start + 16}"' in page
+    assert (
+        f'id="note-{anchored.pk}" data-email="{email.pk}" data-start="{start}" data-end="{start + 16}"'
+        in page
+    )
     assert "<strong>Key</strong> line" in page
     assert page.index("About the whole thread.") < page.index(f'id="message-{email.pk}"')
     assert page.index(f'id="message-{email.pk}"') < page.index(f'id="note-{anchored.pk}"')
 
 
 def test_a_note_whose_passage_is_gone_is_shown_detached(people, email, client):
-    note = add_note(email.thread, people["editor"], "Still here.", "shared", document=email, quote="3-2 on Tuesday")
+    note = add_note(
+        email.thread,
+        people["editor"],
+        "Still here.",
+        "shared",
+        document=email,
+        quote="3-2 on Tuesday",
+    )
     email.body = email.body.replace("3-2 on Tuesday", "4-1 on Monday")  # a corrected re-import
     email.save()
     page = client.get(reverse("thread", args=[email.thread_id])).content.decode()
-    assert f'<article class="note note--detached" id="note-{note.pk}">' in page
+    assert f'<article class="annotation annotation--detached" id="note-{note.pk}">' in page
     assert "Detached" in page and "Still here." in page and "3-2 on Tuesday" in page
 
 
@@ -195,13 +227,18 @@ def test_note_text_is_escaped_on_every_page(people, email, client):
     add_note(email.thread, people["editor"], "<script>alert(1)</script> & <b>bold</b>", "shared",
              document=email, quote="wants to opt out")  # fmt: skip
     client.force_login(people["editor"])
-    for url in (reverse("thread", args=[email.thread_id]), reverse("my-notes"), reverse("user-notes", args=["editor"])):
+    for url in (
+        reverse("thread", args=[email.thread_id]),
+        reverse("my-notes"),
+        reverse("user-notes", args=["editor"]),
+    ):
         page = client.get(url).content.decode()
         assert "<script>alert(1)" not in page and "<b>bold</b>" not in page, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
 
 
 # --- lists, search and export ------------------------------------------------------------
+
 
 def test_a_users_notes_page_lists_what_the_viewer_may_read(people, email, client):
     add_note(email.thread, people["editor"], "Shared one.", "shared")
@@ -223,21 +260,34 @@ def test_search_finds_shared_notes_and_the_readers_own(people, email, client, ar
     assert "The sheriffs objected loudly." in page and "mine only" not in page
     # Search operators mean nothing to notes; their words still count.
     found = annotations.search_notes("from:venturella sheriff", people["other"])
-    assert {note.body for note in found} == {"The sheriffs objected loudly.", "Sheriff angle, mine only."}
+    assert {note.body for note in found} == {
+        "The sheriffs objected loudly.",
+        "Sheriff angle, mine only.",
+    }
 
 
 def test_notes_export_as_csv_with_citations(people, email, client):
     source = make_file(original_name="ICE FOIA 10-2674 part 3.pdf")
     make_appearance(email, source)
-    add_note(email.thread, people["editor"], "=HYPERLINK(\"http://evil\")", "shared", document=email, quote="wants to opt out")
+    add_note(
+        email.thread,
+        people["editor"],
+        '=HYPERLINK("http://evil")',
+        "shared",
+        document=email,
+        quote="wants to opt out",
+    )
     add_note(email.thread, people["editor"], "On the thread.", "shared")
     response = client.get(reverse("thread-notes-csv", args=[email.thread_id]))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [row["note"] for row in rows] == ["On the thread.", "'=HYPERLINK(\"http://evil\")"]
+    assert [row["note"] for row in rows] == ["On the thread.", '\'=HYPERLINK("http://evil")']
     cited = rows[1]
     assert cited["quote"] == "wants to opt out" and cited["email_id"] == str(email.pk)
     assert cited["batch"] == source.batch.name and cited["file"] == "ICE FOIA 10-2674 part 3.pdf"
-    assert cited["pages"] == "pp. 3-4" and cited["bates"] == "ICE2010FOIA2674.0003437-ICE2010FOIA2674.0003438"
+    assert (
+        cited["pages"] == "pp. 3-4"
+        and cited["bates"] == "ICE2010FOIA2674.0003437-ICE2010FOIA2674.0003438"
+    )
     assert cited["url"].endswith(f"/threads/{email.thread_id}/#note-{rows[1]['note_id']}")
     assert rows[0]["email_id"] == "" and rows[0]["bates"] == ""

@@ -18,9 +18,15 @@ pytestmark = pytest.mark.django_db
 def test_imports_and_deletions_are_logged_with_who_did_them(tmp_path, media_root, gazetteer_db):
     write_sample_batch(tmp_path / "release")
     admin = make_user("importer", "Admin", is_staff=True)
-    BatchImporter(BatchOptions(name="sample", timezone="America/Los_Angeles"), user=admin).run([tmp_path / "release"])
+    BatchImporter(BatchOptions(name="sample", timezone="America/Los_Angeles"), user=admin).run(
+        [tmp_path / "release"]
+    )
     imported = AuditEntry.objects.get(action=AuditEntry.Action.BATCH_IMPORTED)
-    assert (imported.actor, imported.target, imported.target_url) == (admin, "sample", "/batches/sample/")
+    assert (imported.actor, imported.target, imported.target_url) == (
+        admin,
+        "sample",
+        "/batches/sample/",
+    )
     assert imported.details["files"] >= 1 and imported.details["new_emails"] > 0
     delete_batch(Batch.objects.get(name="sample"))
     deleted = AuditEntry.objects.get(action=AuditEntry.Action.BATCH_DELETED)
@@ -46,8 +52,15 @@ def test_admins_read_the_log_and_nobody_changes_it(client):
     listing = client.get(reverse("admin:documents_auditentry_changelist"))
     assert listing.status_code == 200 and "editor" in listing.content.decode()
     assert "Tag added" in listing.content.decode()
-    assert client.get(reverse("admin:documents_auditentry_change", args=[entry.pk])).status_code == 200
-    assert client.post(reverse("admin:documents_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.get(reverse("admin:documents_auditentry_change", args=[entry.pk])).status_code == 200
+    )
+    assert (
+        client.post(
+            reverse("admin:documents_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert AuditEntry.objects.count() == 1
     client.force_login(editor)
     assert client.get(reverse("admin:documents_auditentry_changelist")).status_code == 403

@@ -40,9 +40,13 @@ def world(gazetteer_db):
     third = make_document(thread=make_thread(subject="Lone"), subject="Lone", body="y")
     change = thread_repair.move_email(third, None, editor)
     person = make_person("David Venturella", "david.venturella@ice.dhs.gov")
-    PersonAlias.objects.create(person=person, alias="Venturella, David", normalized="name:david venturella")
+    PersonAlias.objects.create(
+        person=person, alias="Venturella, David", normalized="name:david venturella"
+    )
     place = Jurisdiction.objects.get(slug="ca-county-santa-clara-county")
-    alias = JurisdictionAlias.objects.create(jurisdiction=place, alias="S. Clara Co", normalized="s clara co")
+    alias = JurisdictionAlias.objects.create(
+        jurisdiction=place, alias="S. Clara Co", normalized="s clara co"
+    )
     AuditEntry.objects.all().delete()
     return {"users": users, "thread": first.thread, "other": other.thread, "email": first,
             "note": note, "change": change, "person": person, "place": place, "alias": alias}  # fmt: skip
@@ -105,7 +109,10 @@ def test_every_address_of_the_site_is_in_the_matrix_or_read_only():
     names = set()
     for pattern in get_resolver().url_patterns:
         for inner in getattr(pattern, "url_patterns", [pattern]):
-            if getattr(inner, "name", None) and getattr(pattern, "app_name", None) not in ("admin", "search"):
+            if getattr(inner, "name", None) and getattr(pattern, "app_name", None) not in (
+                "admin",
+                "search",
+            ):
                 names.add(inner.name)
     accounts = {"login", "logout", "password_change", "password_change_done", "password_reset",
                 "password_reset_done", "password_reset_confirm", "password_reset_complete"}  # fmt: skip
@@ -126,6 +133,9 @@ def test_writes_without_a_csrf_token_are_refused(world):
 
 def test_a_reader_cannot_share_a_note_even_by_posting_it(client, world):
     client.force_login(world["users"]["Reader"])
-    client.post(reverse("thread-note-add", args=[world["thread"].pk]), {"body": "Look", "visibility": "shared"})
+    client.post(
+        reverse("thread-note-add", args=[world["thread"].pk]),
+        {"body": "Look", "visibility": "shared"},
+    )
     assert not world["thread"].annotations.filter(body="Look").exists()
     assert Person.objects.count() == 1

@@ -33,7 +33,9 @@ def test_tag_names_are_split_tidied_and_deduplicated():
 
 def test_an_editor_tags_a_thread_inline_and_gets_the_tags_back(client, editor, thread):
     client.force_login(editor)
-    response = client.post(reverse("thread-tags", args=[thread.pk]), {"tags": "opt-out, Sheriff"}, **HTMX)
+    response = client.post(
+        reverse("thread-tags", args=[thread.pk]), {"tags": "opt-out, Sheriff"}, **HTMX
+    )
     assert response.status_code == 200
     fragment = response.content.decode()
     assert fragment.lstrip().startswith('<div id="thread-tags"')  # the block htmx swaps in
@@ -45,7 +47,9 @@ def test_an_editor_tags_a_thread_inline_and_gets_the_tags_back(client, editor, t
 def test_without_script_the_form_posts_and_returns_to_the_thread(client, editor, thread):
     client.force_login(editor)
     response = client.post(reverse("thread-tags", args=[thread.pk]), {"tags": "opt-out"})
-    assert response.status_code == 302 and response["Location"] == reverse("thread", args=[thread.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "thread", args=[thread.pk]
+    )
     bad = client.post(reverse("thread-tags", args=[thread.pk]), {"tags": " "}, follow=True)
     assert "Give a tag name." in bad.content.decode()
 
@@ -53,7 +57,9 @@ def test_without_script_the_form_posts_and_returns_to_the_thread(client, editor,
 def test_an_error_comes_back_in_the_fragment(client, editor, thread):
     client.force_login(editor)
     response = client.post(reverse("thread-tags", args=[thread.pk]), {"tags": "x" * 101}, **HTMX)
-    assert 'role="alert"' in response.content.decode() and "at most 100" in response.content.decode()
+    assert (
+        'role="alert"' in response.content.decode() and "at most 100" in response.content.decode()
+    )
 
 
 def test_an_existing_tag_is_reused_whatever_its_case(editor, thread):
@@ -75,7 +81,12 @@ def test_removing_a_tag(client, editor, thread):
 
 
 def test_suggestions_start_with_what_is_typed_then_hold_it_most_used_first(client, editor):
-    for count, name in ((3, "county counsel"), (1, "counties"), (5, "Santa Clara County"), (2, "sheriff")):
+    for count, name in (
+        (3, "county counsel"),
+        (1, "counties"),
+        (5, "Santa Clara County"),
+        (2, "sheriff"),
+    ):
         for _ in range(count):
             add_tags(make_document(thread=make_thread()).thread, name, editor)
     assert [t.name for t in suggest("coun")] == ["county counsel", "counties", "Santa Clara County"]
@@ -88,7 +99,9 @@ def test_tag_text_is_escaped(client, editor, thread):
     add_tags(thread, '<img src=x onerror="alert(1)">', editor)
     for url in (reverse("thread", args=[thread.pk]), reverse("tags"), reverse("threads")):
         page = client.get(url).content.decode()
-        assert "<img src=x" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page, url
+        assert (
+            "<img src=x" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+        ), url
 
 
 def test_the_tags_page_and_a_page_per_tag(client, editor, thread):

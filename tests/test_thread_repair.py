@@ -27,7 +27,9 @@ def threads(editor):
     a1 = make_document(thread=first, subject="Opt out", sent_at=at(2010, 5, 17), body="First.")
     a2 = make_document(thread=first, subject="RE: Opt out", sent_at=at(2010, 5, 18), body="Second.")
     second = make_thread(subject="Fwd: Opt out")
-    b1 = make_document(thread=second, subject="Fwd: Opt out", sent_at=at(2010, 5, 20), body="Third.")
+    b1 = make_document(
+        thread=second, subject="Fwd: Opt out", sent_at=at(2010, 5, 20), body="Third."
+    )
     from documents.threads import refresh_threads
 
     refresh_threads({first.pk, second.pk})
@@ -35,7 +37,9 @@ def threads(editor):
     second.tags.add("forwarded", "Opt-Out")
     notes = {
         "on_second": annotations.add_note(second, editor, "Why forwarded?", "shared"),
-        "on_b1": annotations.add_note(second, editor, "Third!", "shared", document=b1, quote="Third"),
+        "on_b1": annotations.add_note(
+            second, editor, "Third!", "shared", document=b1, quote="Third"
+        ),
     }
     AuditEntry.objects.all().delete()
     return first, second, (a1, a2, b1), notes
@@ -52,7 +56,9 @@ def test_merging_moves_emails_notes_and_tags_and_deletes_the_empty_thread(thread
     assert set(first.annotations.all()) == set(notes.values())
     assert change.added_tags == ["forwarded"]
     entry = AuditEntry.objects.get()
-    assert entry.action == "threads_merged" and entry.actor == editor and entry.details["emails"] == 1
+    assert (
+        entry.action == "threads_merged" and entry.actor == editor and entry.details["emails"] == 1
+    )
 
 
 def test_undoing_a_merge_brings_the_thread_back_under_its_number(threads, editor):
@@ -118,10 +124,15 @@ def test_a_merged_threads_address_leads_to_where_its_emails_went(threads, editor
     number = second.pk
     merge_threads(second, first, editor)
     response = client.get(reverse("thread", args=[number]) + "?q=opt")
-    assert response.status_code == 302 and response["Location"] == reverse("thread", args=[first.pk]) + "?q=opt"
+    assert (
+        response.status_code == 302
+        and response["Location"] == reverse("thread", args=[first.pk]) + "?q=opt"
+    )
     third = make_document(thread=make_thread(subject="Later")).thread
     merge_threads(first, third, editor)  # a chain: second -> first -> third
-    assert client.get(reverse("thread", args=[number]))["Location"] == reverse("thread", args=[third.pk])
+    assert client.get(reverse("thread", args=[number]))["Location"] == reverse(
+        "thread", args=[third.pk]
+    )
     assert client.get(reverse("thread", args=[999999])).status_code == 404
 
 
@@ -138,7 +149,10 @@ def test_the_thread_page_offers_editors_similar_threads_to_merge(threads, editor
     page = client.get(reverse("thread", args=[first.pk])).content.decode()
     assert f'value="{second.pk}"' in page and "Repair the threading" in page
     client.force_login(make_user("reader", "Reader"))
-    assert "Repair the threading" not in client.get(reverse("thread", args=[first.pk])).content.decode()
+    assert (
+        "Repair the threading"
+        not in client.get(reverse("thread", args=[first.pk])).content.decode()
+    )
 
 
 def test_the_repairs_page_lists_changes_and_undoes_them(threads, editor, client):
@@ -147,7 +161,9 @@ def test_the_repairs_page_lists_changes_and_undoes_them(threads, editor, client)
     change = merge_threads(second, first, editor, reason="one conversation")
     client.force_login(editor)
     page = client.get(reverse("thread-changes")).content.decode()
-    assert "Threads merged" in page and "one conversation" in page and f"from thread {number}" in page
+    assert (
+        "Threads merged" in page and "one conversation" in page and f"from thread {number}" in page
+    )
     response = client.post(reverse("thread-change-undo", args=[change.pk]), follow=True)
     assert "Undone" in response.content.decode()
     assert Thread.objects.filter(pk=number).exists()
@@ -156,11 +172,17 @@ def test_the_repairs_page_lists_changes_and_undoes_them(threads, editor, client)
 def test_merge_and_move_through_the_pages(threads, editor, client):
     first, second, (a1, a2, b1), notes = threads
     client.force_login(editor)
-    response = client.post(reverse("thread-merge", args=[second.pk]), {"target": "", "other": f"http://x/threads/{first.pk}/"})
+    response = client.post(
+        reverse("thread-merge", args=[second.pk]),
+        {"target": "", "other": f"http://x/threads/{first.pk}/"},
+    )
     assert response["Location"] == reverse("thread", args=[first.pk])
     response = client.post(reverse("email-move", args=[a2.pk]), {"target": "new"})
     moved = Document.objects.get(pk=a2.pk)
-    assert response["Location"] == reverse("thread", args=[moved.thread_id]) and moved.thread_id != first.pk
+    assert (
+        response["Location"] == reverse("thread", args=[moved.thread_id])
+        and moved.thread_id != first.pk
+    )
     bad = client.post(reverse("email-move", args=[a1.pk]), {"target": "nothing"}, follow=True)
     assert "Choose the thread" in bad.content.decode()
 

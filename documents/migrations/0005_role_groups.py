@@ -1,43 +1,10 @@
-"""The Reader, Editor and Admin groups with their permissions (see documents/roles.py).
-
-The permission table is frozen here, as a migration must be; later changes get a migration of
-their own."""
+"""The Reader, Editor and Admin groups with their permissions (the table is in
+documents/roles.py, which also keeps the groups complete after later migrations)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-READER = [
-    ("documents", "read_archive"),
-    ("documents", "add_annotation"),
-]
-EDITOR = READER + [
-    ("documents", "tag_thread"),
-    ("documents", "share_annotation"),
-    ("documents", "repair_thread"),
-    ("documents", "add_personalias"),
-    ("documents", "delete_personalias"),
-    ("documents", "add_jurisdictionalias"),
-    ("documents", "delete_jurisdictionalias"),
-    ("taggit", "add_tag"),
-]
-ADMIN = EDITOR + [
-    ("documents", "moderate_annotation"),
-    ("documents", "import_batch"),
-    ("documents", "view_batch"),
-    ("documents", "change_batch"),
-    ("documents", "delete_batch"),
-    ("documents", "view_sourcefile"),
-    ("documents", "view_auditentry"),
-    ("documents", "view_threadchange"),
-    ("auth", "view_user"),
-    ("auth", "add_user"),
-    ("auth", "change_user"),
-    ("auth", "delete_user"),
-    ("auth", "view_group"),
-    ("taggit", "change_tag"),
-    ("taggit", "delete_tag"),
-]
-ROLES = {"Reader": READER, "Editor": EDITOR, "Admin": ADMIN}
+from documents.roles import ROLE_PERMISSIONS, grant_roles
 
 
 def create_groups(apps, schema_editor):
@@ -46,18 +13,11 @@ def create_groups(apps, schema_editor):
         config.models_module = True
         create_permissions(config, apps=apps, verbosity=0)
         config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in wanted:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
 
 
 class Migration(migrations.Migration):

@@ -45,12 +45,12 @@ document.addEventListener("submit", function (event) {
       if (index === 0) mark.id = "mark-" + noteId;
       mark.addEventListener("click", function () {
         var note = document.getElementById("note-" + noteId);
-        if (note) { note.classList.add("note--shown"); note.scrollIntoView({block: "nearest"}); }
+        if (note) { note.classList.add("annotation--shown"); note.scrollIntoView({block: "nearest"}); }
       });
       range.surroundContents(mark);
     });
   }
-  document.querySelectorAll(".note[data-email]").forEach(function (note) {
+  document.querySelectorAll(".annotation[data-email]").forEach(function (note) {
     var body = bodyOf(note.dataset.email);
     if (body) wrap(body, +note.dataset.start, +note.dataset.end, note.id.replace("note-", ""));
   });

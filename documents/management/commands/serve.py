@@ -82,7 +82,9 @@ class Command(BaseCommand):
                 self.style.WARNING(
                     f"\nCreated the admin account. Shown this once only:\n"
                     f"    username: {ADMIN_USERNAME}\n    password: {password}\n"
-                    f"Change it at /admin/password_change/.\n"
+                    f"The archive asks visitors to log in (ARCHIVE_PUBLIC=1 opens reading to\n"
+                    f"all). Change the password at /accounts/password_change/; add readers,\n"
+                    f"editors and admins at /admin/auth/user/ (groups Reader, Editor, Admin).\n"
                 )
             )
 
