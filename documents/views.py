@@ -37,7 +37,9 @@ def document_detail(request, pk: int):
     document = get_object_or_404(reading.with_reading_relations(Document.objects.all()), pk=pk)
     query = _query(request)
     reading.prepare([document], text_marker(query) if query else None)
-    return render(request, "documents/document.html", {"document": document, "query": query})
+    notes = annotations.thread_notes(document.thread, [document], request.user)
+    context = {"document": document, "query": query, "notes": notes.by_email.get(document.pk)}
+    return render(request, "documents/document.html", context)
 
 
 def thread_detail(request, pk: int):
