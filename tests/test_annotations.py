@@ -209,7 +209,14 @@ def test_the_thread_page_shows_notes_beside_their_emails_with_the_passage(people
 
 def test_the_email_page_shows_the_notes_on_that_email_alone(people, email, client):
     other = make_document(thread=email.thread, body="Another email.")
-    add_note(email.thread, people["editor"], "On the first.", "shared", document=email, quote="wants to opt out")
+    add_note(
+        email.thread,
+        people["editor"],
+        "On the first.",
+        "shared",
+        document=email,
+        quote="wants to opt out",
+    )
     add_note(email.thread, people["editor"], "On the other.", "shared", document=other)
     page = client.get(reverse("document", args=[email.pk])).content.decode()
     assert "On the first." in page and "On the other." not in page
