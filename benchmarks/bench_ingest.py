@@ -14,38 +14,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EMAILS_PER_1000_PAGES = 1200
 
-
-def write_production(path: Path, emails: int) -> None:
-    from documents.sample_batch import (
-        RAPP,
-        VENTURELLA,
-        SampleEmail,
-        _at,
-        _draw_pdf,
-        _outlook,
-    )
-
-    blocks = []
-    for n in range(emails):
-        sender, recipient = (VENTURELLA, RAPP) if n % 2 else (RAPP, VENTURELLA)
-        body = [
-            f"Item {n}.{line}: Secure Communities deployment status for county {n % 58} of"
-            " California; activation, opt-out questions and (b)(6) contacts."
-            for line in range(30)
-        ]
-        email = SampleEmail(
-            f"e{n}", sender, [recipient], _at(1, 8, 0) + timedelta(minutes=7 * n),
-            f"Deployment update {n // 3}", body,
-        )  # fmt: skip
-        blocks.append(_outlook(email, quoted=False))
-    _draw_pdf(path, blocks, 1)
+from documents.sample_batch import write_generated_production  # noqa: E402 (after sys.path)
 
 
 def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
@@ -90,8 +65,8 @@ def measure(phase: str, pdf: Path, workers: int = 1) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         short, long = Path(folder) / "short.pdf", Path(folder) / "long.pdf"
-        write_production(short, EMAILS_PER_1000_PAGES // 2)
-        write_production(long, EMAILS_PER_1000_PAGES)
+        write_generated_production(short, EMAILS_PER_1000_PAGES // 2)
+        write_generated_production(long, EMAILS_PER_1000_PAGES)
         plain = measure("extract", long)
         print(f"Production: {plain['pages']:,} pages ({long.stat().st_size / 1e6:.1f} MB)")
         print(f"plain pdfminer extract_text: {plain['seconds']:.1f} s, "

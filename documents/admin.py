@@ -225,3 +225,14 @@ class ThreadChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(models.ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "batch", "kind", "status", "files_done", "files_total"]
+    list_filter = ["status", "kind"]
+    search_fields = ["batch__name", "current_file"]
+    readonly_fields = [field.name for field in models.ImportJob._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

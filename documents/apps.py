@@ -1,12 +1,16 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
 def _complete_role_groups(sender, **kwargs) -> None:
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from documents.roles import grant_roles
 
+    # Apps after this one in INSTALLED_APPS (taggit) get their permissions only later.
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0)
     grant_roles(Group, Permission)
 
 
@@ -16,5 +20,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self) -> None:
-        # After auth has created the permissions (auth comes first in INSTALLED_APPS).
         post_migrate.connect(_complete_role_groups, sender=self)

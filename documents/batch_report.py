@@ -30,6 +30,12 @@ class BatchReport:
     withheld_pages: int
     emails: int
 
+    @property
+    def failed(self) -> int:
+        """Files a retry would read again."""
+        retried = (SourceFile.Status.FAILED, SourceFile.Status.PENDING)
+        return sum(source.status in retried for source in self.problems)
+
 
 def batch_report(batch: Batch) -> BatchReport:
     emails = (

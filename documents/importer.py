@@ -168,8 +168,8 @@ class BatchImporter:
                 update_batch_counters(self.batch)
                 unindexed |= outcome.document_ids
                 if len(unindexed) >= DOCUMENTS_PER_COMMIT:
-                    self._index(unindexed)
-        self._index(unindexed)
+                    self.index_now(unindexed)
+        self.index_now(unindexed)
         self.batch.refresh_from_db()
         audit.record(
             self.user,
@@ -182,7 +182,7 @@ class BatchImporter:
         )
         return report
 
-    def _index(self, ids: set[int]) -> None:
+    def index_now(self, ids: set[int]) -> None:
         """Index what the files just imported; a failure leaves the database whole, and
         ``check_index --fix`` catches up later."""
         if self.index and ids:
@@ -300,9 +300,10 @@ class BatchImporter:
         )
 
     def _already_imported(self, source: SourceInput, existing: SourceFile) -> FileOutcome:
-        if existing.batch_id == self.batch.pk:
+        if existing.batch_id == self.batch.pk and existing.original_name == source.name[:500]:
             return FileOutcome(source.name, "skipped", "already imported")
-        SourceFile.objects.get_or_create(
+        # A copy under another name (or in place of a file of that name that failed).
+        SourceFile.objects.update_or_create(
             batch=self.batch,
             original_name=source.name[:500],
             defaults={
@@ -312,6 +313,7 @@ class BatchImporter:
                 "status": SourceFile.Status.DUPLICATE,
                 "duplicate_of": existing,
                 "imported_at": timezone.now(),
+                "error": "",
             },
         )
         return FileOutcome(
@@ -319,6 +321,21 @@ class BatchImporter:
             "duplicate",
             f"same content as {existing.original_name} in batch {existing.batch.name}",
         )
+
+    def fail(self, source: SourceInput, reason: str) -> FileOutcome:
+        """Record ``source`` as failed for a reason found outside its import (a time limit),
+        unless its content was imported after all."""
+        try:
+            data = source.read()
+        except (OSError, ValueError):
+            data = b"unreadable:" + source.name.encode()
+        sha = _sha256(data)
+        done = SourceFile.objects.filter(sha256=sha, status__in=FINAL_STATUSES).first()
+        if done is not None:
+            return FileOutcome(source.name, done.status, "imported before it was stopped")
+        detected = sniff(data[:HEAD_BYTES])
+        kind = detected if detected in SourceFile.FileType.values else "unknown"
+        return self._record_failure(source, sha, len(data), reason, kind)
 
     def _record_failure(self, source, sha, size, reason, detected="unknown") -> FileOutcome:
         with transaction.atomic():

@@ -646,3 +646,55 @@ class AuditEntry(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()} {self.target}"
         )
+
+
+class ImportJob(models.Model):
+    """One run of the import worker over files of a batch: uploaded, in a folder on the server,
+    or the failed ones again. Its counters are the progress page; ``runner`` and
+    ``heartbeat_at`` tell a live run from one whose worker was killed (see import_jobs)."""
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", "Uploaded files"
+        FOLDER = "folder", "Folder on the server"
+        RETRY = "retry", "Failed files again"
+        REPLACE = "replace", "A replaced file"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Importing"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Stopped by an error"
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    source_dirs = models.JSONField(default=list, help_text="Folders the files are read from.")
+    only_names = models.JSONField(
+        default=list, blank=True, help_text="File names to import; empty: every file."
+    )
+    files_total = models.PositiveIntegerField(default=0)
+    bytes_total = models.PositiveBigIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    bytes_done = models.PositiveBigIntegerField(default=0)
+    pages_done = models.PositiveIntegerField(default=0)
+    emails_found = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list, blank=True, help_text="[[file name, reason]]")
+    current_file = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    runner = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker.")
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.batch.name}: {self.get_status_display()}"

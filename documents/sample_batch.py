@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mailbox
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -321,4 +321,24 @@ def write_sample_batch(directory: Path) -> SampleTruth:
     return SampleTruth(emails, files)
 
 
-__all__ = ["SampleTruth", "write_sample_batch"]
+def write_generated_production(path: Path, emails: int, first: int = 0) -> None:
+    """A long PDF production of ``emails`` distinct emails of about a page each, numbered from
+    ``first`` (productions with other numbers hold other emails): for benchmarks and for tests
+    that need a file which takes a while to read."""
+    blocks = []
+    for n in range(first, first + emails):
+        sender, recipient = (VENTURELLA, RAPP) if n % 2 else (RAPP, VENTURELLA)
+        body = [
+            f"Item {n}.{line}: Secure Communities deployment status for county {n % 58} of"
+            " California; activation, opt-out questions and (b)(6) contacts."
+            for line in range(30)
+        ]
+        email = SampleEmail(
+            f"e{n}", sender, [recipient], _at(1, 8, 0) + timedelta(minutes=7 * n),
+            f"Deployment update {n // 3}", body,
+        )  # fmt: skip
+        blocks.append(_outlook(email, quoted=False))
+    _draw_pdf(path, blocks, 1 + first)
+
+
+__all__ = ["SampleTruth", "write_generated_production", "write_sample_batch"]

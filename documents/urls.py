@@ -3,6 +3,7 @@ from django.urls import path
 from documents import (
     alias_views,
     directory_views,
+    import_views,
     note_views,
     repair_views,
     tag_views,
@@ -51,6 +52,20 @@ urlpatterns = [
         alias_views.remove_place_alias,
         name="place-alias-remove",
     ),
+    path("batches/new/", import_views.new_batch, name="batch-new"),
+    path("batches/<slug:name>/import/", import_views.batch_import, name="batch-import"),
+    path(
+        "batches/<slug:name>/import/status/",
+        import_views.batch_import_status,
+        name="batch-import-status",
+    ),
+    path("batches/<slug:name>/import/retry/", import_views.retry_failed, name="batch-retry"),
+    path(
+        "batches/<slug:name>/files/<int:pk>/replace/",
+        import_views.replace_file,
+        name="batch-file-replace",
+    ),
+    path("batches/<slug:name>/delete/", import_views.delete, name="batch-delete"),
     path("batches/", directory_views.batches, name="batches"),
     path("batches/<slug:name>/", directory_views.batch_detail, name="batch"),
 ]

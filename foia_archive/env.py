@@ -28,6 +28,18 @@ def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use 1/0, true/false or yes/no.")
 
 
+def parse_size(name: str, value: str | None, default: int) -> int:
+    """A whole number of bytes or seconds; ``2G``, ``500M`` and ``64K`` for sizes."""
+    if value is None or not value.strip():
+        return default
+    text = value.strip().upper()
+    factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
+    digits = text[:-1] if factor > 1 else text
+    if not digits.isdigit():
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number (e.g. 600, 500M, 2G).")
+    return int(digits) * factor
+
+
 def parse_list(value: str | None, default: list[str]) -> list[str]:
     """A comma-separated list; blanks are dropped."""
     if value is None:

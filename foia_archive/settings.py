@@ -34,13 +34,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    # Before django_tasks_db: its db_worker command is ours, which first re-queues imports that a
+    # killed worker left unfinished (documents/management/commands/db_worker.py).
+    "documents",
+    "search",
     "django_tasks",
     "django_tasks_db",
     "haystack",
     "taggit",
     "axes",
-    "documents",
-    "search",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,24 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Imports from the browser (documents/import_jobs.py). Uploads stream to disk, never to memory.
+IMPORT_UPLOAD_MAX_BYTES = env.parse_size(
+    "IMPORT_UPLOAD_MAX_BYTES", os.environ.get("IMPORT_UPLOAD_MAX_BYTES"), 2 * 1024**3
+)
+# A folder on the server whose subfolders admins may import (very large releases); none if unset.
+IMPORT_ROOT = Path(os.environ["IMPORT_ROOT"]) if os.environ.get("IMPORT_ROOT") else None
+# Each file is parsed in a child process that is stopped after this many seconds, or when it
+# uses more memory than this: one pathological PDF cannot hang or exhaust the worker.
+IMPORT_FILE_TIME_LIMIT = env.parse_size(
+    "IMPORT_FILE_TIME_LIMIT", os.environ.get("IMPORT_FILE_TIME_LIMIT"), 600
+)
+IMPORT_FILE_MEMORY_LIMIT = env.parse_size(
+    "IMPORT_FILE_MEMORY_LIMIT", os.environ.get("IMPORT_FILE_MEMORY_LIMIT"), 4 * 1024**3
+)
+FILE_UPLOAD_HANDLERS = ["documents.uploads.SizeLimitedUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every uploaded file goes to a temporary file at once
+DATA_UPLOAD_MAX_NUMBER_FILES = 5_000
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from documents.audit import record
-from documents.models import Annotation, AuditEntry, Person, PersonAlias, Recipient, ThreadChange
+from documents.models import (
+    Annotation,
+    AuditEntry,
+    ImportJob,
+    Person,
+    PersonAlias,
+    Recipient,
+    ThreadChange,
+)
 from tests.factories import make_appearance, make_document, make_file, make_page
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +38,7 @@ def admin_client_with_data(admin_client, admin_user, gazetteer_db):
     ThreadChange.objects.create(
         kind="move", target=document.thread, target_number=document.thread_id, made_by=admin_user
     )
+    ImportJob.objects.create(batch=source.batch, kind="upload", created_by=admin_user)
     return admin_client
 
 

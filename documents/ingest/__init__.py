@@ -16,7 +16,14 @@ from documents.ingest.places import PlaceIndex, PlaceRef
 from documents.ingest.records import Address, Email, PageRecord, ParsedFile
 from documents.ingest.rfc822 import parse_eml, parse_mbox
 from documents.ingest.sniff import HEAD_BYTES, sniff
-from documents.ingest.sources import SourceInput, UnsafeArchive, iter_sources
+from documents.ingest.sources import (
+    SourceInput,
+    UnsafeArchive,
+    expand,
+    iter_entries,
+    iter_sources,
+    zip_problem,
+)
 from documents.ingest.subjects import normalize_subject
 
 __all__ = [
@@ -33,13 +40,16 @@ __all__ = [
     "UnsafeArchive",
     "count_pages",
     "exemption_spans",
+    "expand",
     "extract_page_list",
     "extract_pages",
     "find_exemptions",
+    "iter_entries",
     "iter_sources",
     "normalize_subject",
     "parse_file",
     "sniff",
+    "zip_problem",
 ]
 
 

@@ -34,6 +34,7 @@ class SourceInput:
     member: str = ""
     data: bytes | None = None  # or these bytes, embedded in a PDF
     refused: str = ""  # why a ZIP member is not read at all
+    size: int = 0  # bytes, as the file system or the ZIP says
 
     def read(self) -> bytes:
         if self.data is not None:
@@ -53,17 +54,24 @@ class SourceInput:
 
 def iter_sources(paths: list[Path]) -> Iterator[SourceInput]:
     """Every file under ``paths`` in a stable order; a folder's files are named relative to it."""
+    for entry in iter_entries(paths):
+        yield from expand(entry)
+
+
+def iter_entries(paths: list[Path]) -> Iterator[SourceInput]:
+    """The files and ZIP members under ``paths``, without opening any PDF: cheap to count, and
+    each one a unit the import worker can give a time limit (with ``expand``)."""
     for path in paths:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
-                yield from _file(child, child.relative_to(path).as_posix())
+                yield from _entries(child, child.relative_to(path).as_posix())
         elif path.is_file():
-            yield from _file(path, path.name)
+            yield from _entries(path, path.name)
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
 
 
-def _file(path: Path, name: str) -> Iterator[SourceInput]:
+def _entries(path: Path, name: str) -> Iterator[SourceInput]:
     if name.startswith(".") or "/." in name:
         return  # hidden files (.DS_Store, ._resource forks) are not part of a release
     with path.open("rb") as handle:
@@ -71,10 +79,30 @@ def _file(path: Path, name: str) -> Iterator[SourceInput]:
     if head == b"PK\x03\x04":
         yield from zip_members(path, name)
         return
-    yield SourceInput(name=name, path=path)
-    if head == b"%PDF":
-        for embedded, data in embedded_files(path).items():
-            yield SourceInput(name=f"{name}/{PurePosixPath(embedded).name}", data=data)
+    yield SourceInput(name=name, path=path, size=path.stat().st_size)
+
+
+def expand(entry: SourceInput) -> Iterator[SourceInput]:
+    """The entry, then the files embedded in it when it is a PDF file (a PDF portfolio)."""
+    yield entry
+    if entry.path is None or entry.archive is not None or entry.refused:
+        return
+    with entry.path.open("rb") as handle:
+        if handle.read(4) != b"%PDF":
+            return
+    for embedded, data in embedded_files(entry.path).items():
+        yield SourceInput(name=f"{entry.name}/{PurePosixPath(embedded).name}", data=data)
+
+
+def zip_problem(path: Path) -> str:
+    """Why a ZIP would be refused, whole or in part ("" when every member is fine): what an
+    upload form tells an admin before anything is stored."""
+    refusals = [(s.name, s.refused) for s in zip_members(path, path.name) if s.refused]
+    if not refusals:
+        return ""
+    name, reason = refusals[0]
+    more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
+    return f"{name}: {reason}{more}"
 
 
 def zip_members(path: Path, name: str) -> Iterator[SourceInput]:
@@ -97,7 +125,11 @@ def zip_members(path: Path, name: str) -> Iterator[SourceInput]:
                 continue
             refused = _member_problem(info)
             yield SourceInput(
-                name=f"{name}/{info.filename}", archive=path, member=info.filename, refused=refused
+                name=f"{name}/{info.filename}",
+                archive=path,
+                member=info.filename,
+                refused=refused,
+                size=info.file_size,
             )
 
 
@@ -116,8 +148,8 @@ def _member_problem(info: zipfile.ZipInfo) -> str:
     member = PurePosixPath(info.filename.replace("\\", "/"))
     if member.is_absolute() or ".." in member.parts or ":" in member.parts[0]:
         return "refused: its path points outside the release"
-    mode = info.external_attr >> 16
-    if mode and (stat.S_ISLNK(mode) or not stat.S_ISREG(mode)):
+    kind = stat.S_IFMT(info.external_attr >> 16)  # 0: no Unix file type recorded (Windows tools)
+    if kind and kind != stat.S_IFREG:
         return "refused: a link or device file, not a regular file"
     if info.file_size > MAX_MEMBER_BYTES:
         return f"refused: {info.file_size:,} bytes unpacked, more than {MAX_MEMBER_BYTES:,}"
