@@ -49,14 +49,17 @@ class NewBatchForm(forms.ModelForm):
         fields = ["name", "title", "agency", "request_number", "released_on", "timezone",
                   "source_url", "notes"]  # fmt: skip
         widgets = {"released_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"released_on": "Release date", "timezone": "Time zone"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = "As the release calls itself; the name if left empty."
-        self.fields["folder"].choices = [("", "—")] + [
-            (name, name) for name in import_jobs.server_folders()
-        ]
+        folders = import_jobs.server_folders()
+        if folders:
+            self.fields["folder"].choices = [("", "—")] + [(name, name) for name in folders]
+        else:  # no IMPORT_ROOT, or nothing in it
+            del self.fields["folder"]
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -87,7 +90,7 @@ def new_batch(request):
         try:
             import_jobs.start_batch(
                 form.save(commit=False), form.cleaned_data["files"],
-                form.cleaned_data["folder"], request.user,
+                form.cleaned_data.get("folder", ""), request.user,
             )  # fmt: skip
         except import_jobs.ImportRequestError as error:
             form.add_error(None, str(error))

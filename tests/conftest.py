@@ -141,3 +141,29 @@ def run_import(paths, name="test-batch", timezone="America/Los_Angeles", **optio
 
     batch_options = BatchOptions(name=name, timezone=timezone, **options)
     return BatchImporter(batch_options).run([Path(p) for p in paths])
+
+
+def worker_environment() -> dict:
+    """The environment of a `manage.py db_worker` process that works on this test's database,
+    media folder and index."""
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if db.get("PASSWORD"):
+        url = url.replace("@", f":{db['PASSWORD']}@", 1)
+    return os.environ | {
+        "DATABASE_URL": url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "WHOOSH_PATH": str(settings.WHOOSH_PATH),
+    }
+
+
+def start_worker(environment: dict):
+    """A real task worker in its own process group (so a test can kill it and its children)."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"],
+        cwd=Path(__file__).resolve().parent.parent, env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip

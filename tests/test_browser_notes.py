@@ -6,10 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from documents.tagging import add_tags
+from tests.browser import log_in
 from tests.factories import make_document, make_thread, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a long test passphrase"
 BODY = (
     "Dave,\n\nSanta Clara County wants to opt out of Secure Communities. The Board voted\n"
     "3-2 on Tuesday; county counsel (b)(6) will write to you.\n"
@@ -25,15 +25,6 @@ def thread(settings):
     return make_document(
         thread=make_thread(subject="Santa Clara opt out"), subject="Santa Clara opt out", body=BODY
     ).thread
-
-
-def log_in(page: Page, base: str, username: str, then: str) -> None:
-    page.goto(f"{base}{then}")
-    expect(page).to_have_url(f"{base}/accounts/login/?next={then}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{base}{then}")
 
 
 def select_text(page: Page, words: str) -> None:

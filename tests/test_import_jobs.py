@@ -7,8 +7,6 @@ import io
 import os
 import signal
 import stat
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -25,10 +23,10 @@ from documents.importer import BatchImporter
 from documents.models import Appearance, AuditEntry, Batch, Document, ImportJob, SourceFile
 from documents.sample_batch import write_generated_production, write_sample_batch
 from search import service
+from tests.conftest import start_worker, worker_environment
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_worker():
@@ -291,13 +289,6 @@ def test_the_delete_page_says_what_goes_and_deletes_after_confirming(admin_clien
     assert not (Path(settings.MEDIA_ROOT) / "uploads" / "doomed").exists()
 
 
-def _worker(env) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
-
-
 def test_killing_the_worker_mid_batch_and_starting_it_again_loses_and_doubles_nothing(
     admin_client, tmp_path, settings
 ):
@@ -308,12 +299,8 @@ def test_killing_the_worker_mid_batch_and_starting_it_again_loses_and_doubles_no
     files = [SimpleUploadedFile(p.name, p.read_bytes()) for p in sorted(release.iterdir())]
     post_batch(admin_client, "killed", files)
     job = ImportJob.objects.get()
-    db = settings.DATABASES["default"]
-    env = os.environ | {
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT), "WHOOSH_PATH": str(settings.WHOOSH_PATH),
-    }  # fmt: skip
-    worker = _worker(env)
+    env = worker_environment()
+    worker = start_worker(env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         job.refresh_from_db()
@@ -328,7 +315,7 @@ def test_killing_the_worker_mid_batch_and_starting_it_again_loses_and_doubles_no
     worker.wait()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.RUNNING and job.files_done < 4
-    restarted = _worker(env)
+    restarted = start_worker(env)
     try:
         while time.monotonic() < deadline + 120:
             job.refresh_from_db()

@@ -3,12 +3,20 @@ changes nothing (no audit entry appears); an allowed one goes through. A URL add
 archive without a place in this matrix fails the completeness test."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver, reverse
 
 from documents import annotations, thread_repair
-from documents.models import AuditEntry, Jurisdiction, JurisdictionAlias, Person, PersonAlias
-from tests.factories import make_document, make_person, make_thread, make_user
+from documents.models import (
+    AuditEntry,
+    ImportJob,
+    Jurisdiction,
+    JurisdictionAlias,
+    Person,
+    PersonAlias,
+)
+from tests.factories import make_document, make_file, make_person, make_thread, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +32,7 @@ READ_ONLY = {
 
 
 @pytest.fixture
-def world(gazetteer_db):
+def world(gazetteer_db, media_root):
     """Two threads, a shared note by the editor, a repair, aliases: something for every write."""
     editor = make_user("editor", "Editor")
     users = {
@@ -47,8 +55,9 @@ def world(gazetteer_db):
     alias = JurisdictionAlias.objects.create(
         jurisdiction=place, alias="S. Clara Co", normalized="s clara co"
     )
+    failed = make_file(original_name="broken.pdf", status="failed", error="damaged")
     AuditEntry.objects.all().delete()
-    return {"users": users, "thread": first.thread, "other": other.thread, "email": first,
+    return {"failed": failed, "users": users, "thread": first.thread, "other": other.thread, "email": first,
             "note": note, "change": change, "person": person, "place": place, "alias": alias}  # fmt: skip
 
 
@@ -73,10 +82,18 @@ ENDPOINTS = [
     ("person-alias-remove", "post", lambda w: reverse("person-alias-remove", args=[w["person"].pk, _person_alias(w)]), lambda w: {}, EDITORS, True),
     ("place-alias-add", "post", lambda w: reverse("place-alias-add", args=[w["place"].slug]), lambda w: {"alias": "Santa Clara Cty"}, EDITORS, True),
     ("place-alias-remove", "post", lambda w: reverse("place-alias-remove", args=[w["place"].slug, w["alias"].pk]), lambda w: {}, EDITORS, True),
+    ("batch-new", "post", lambda w: reverse("batch-new"), lambda w: {"name": "matrix", "timezone": "UTC", "files": [SimpleUploadedFile("a.eml", b"From: a@b.c\nTo: d@e.f\nSubject: x\n\nHi")]}, {"Admin"}, False),
+    ("batch-import", "get", lambda w: reverse("batch-import", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, False),
+    ("batch-import-status", "get", lambda w: reverse("batch-import-status", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, False),
+    ("batch-retry", "post", lambda w: reverse("batch-retry", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, False),
+    ("batch-file-replace", "post", lambda w: reverse("batch-file-replace", args=[w["failed"].batch.name, w["failed"].pk]), lambda w: {"file": SimpleUploadedFile("broken.pdf", b"%PDF-1.4 fixed")}, {"Admin"}, False),
+    ("batch-delete", "post", lambda w: reverse("batch-delete", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, True),
     ("admin-audit-log", "get", lambda w: reverse("admin:documents_auditentry_changelist"), lambda w: {}, {"Admin"}, False),
     ("admin-users", "post", lambda w: reverse("admin:auth_user_add"), lambda w: {"username": "newbie", "password1": "a long new passphrase 1", "password2": "a long new passphrase 1", "usable_password": "true"}, {"Admin"}, False),
 ]  # fmt: skip
 LOGIN_PAGES = (reverse("login"), reverse("admin:login"))
+# Writes whose effect is a queued import job (the audit entry comes when the worker finishes).
+JOBS_QUEUED = {"batch-new", "batch-retry", "batch-file-replace"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -99,6 +116,8 @@ def test_each_role_against_each_write(client, world, endpoint, role):
             denied = response.status_code == 403 or location.startswith(reverse("admin:login"))
             assert denied, f"{role} must not use {name}: {response.status_code} {location}"
         assert not AuditEntry.objects.exists(), f"a denied {name} by {role} changed something"
+    if name in JOBS_QUEUED:
+        assert ImportJob.objects.exists() == (role in allowed), f"{name} by {role}"
     if name == "admin-users":
         from django.contrib.auth import get_user_model
 
@@ -124,11 +143,11 @@ def test_every_address_of_the_site_is_in_the_matrix_or_read_only():
 def test_writes_without_a_csrf_token_are_refused(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world["users"]["Admin"])
-    for name, method, url, data, _allowed, writes in ENDPOINTS:
-        if method == "post" and writes:
+    for name, method, url, data, _allowed, _writes in ENDPOINTS:
+        if method == "post":
             response = client.post(url(world), data(world))
             assert response.status_code == 403, name
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exists() and not ImportJob.objects.exists()
 
 
 def test_a_reader_cannot_share_a_note_even_by_posting_it(client, world):

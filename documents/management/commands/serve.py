@@ -21,6 +21,7 @@ from foia_archive.first_run import ADMIN_USERNAME, create_admin_if_missing
 
 SAMPLE_BATCH_NAME = "sample-secure-communities"
 SHUTDOWN_GRACE_SECONDS = 10
+WEB_THREADS = 4  # per web worker
 WEB_WORKERS = 2
 
 
@@ -45,6 +46,12 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(WEB_WORKERS),
+                # Threads: a long upload occupies one while the worker keeps answering gunicorn's
+                # heartbeat (a sync worker busy for 30 s on a 2 GB upload would be killed).
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(WEB_THREADS),
                 "--access-logfile",
                 "-",
             ],
