@@ -40,6 +40,14 @@ def parse_size(name: str, value: str | None, default: int) -> int:
     return int(digits) * factor
 
 
+def parse_seconds(name: str, value: str | None, default: int) -> int:
+    if value is None or not value.strip():
+        return default
+    if not value.strip().isdigit() or int(value) == 0:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of seconds above 0.")
+    return int(value)
+
+
 def parse_list(value: str | None, default: list[str]) -> list[str]:
     """A comma-separated list; blanks are dropped."""
     if value is None:

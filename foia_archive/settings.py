@@ -151,7 +151,7 @@ IMPORT_UPLOAD_MAX_BYTES = env.parse_size(
 IMPORT_ROOT = Path(os.environ["IMPORT_ROOT"]) if os.environ.get("IMPORT_ROOT") else None
 # Each file is parsed in a child process that is stopped after this many seconds, or when it
 # uses more memory than this: one pathological PDF cannot hang or exhaust the worker.
-IMPORT_FILE_TIME_LIMIT = env.parse_size(
+IMPORT_FILE_TIME_LIMIT = env.parse_seconds(
     "IMPORT_FILE_TIME_LIMIT", os.environ.get("IMPORT_FILE_TIME_LIMIT"), 600
 )
 IMPORT_FILE_MEMORY_LIMIT = env.parse_size(

@@ -334,3 +334,14 @@ def test_killing_the_worker_mid_batch_and_starting_it_again_loses_and_doubles_no
     assert Document.objects.count() == 160  # every email, none twice
     assert Appearance.objects.count() == 160
     connection.close()
+
+
+def test_a_batch_is_not_deleted_while_its_import_is_queued(admin_client, tmp_path):
+    post_batch(admin_client, "busy", [SimpleUploadedFile("release.zip", sample_zip(tmp_path))])
+    page = admin_client.get(reverse("batch-delete", args=["busy"])).content.decode()
+    assert (
+        "An import of this batch is queued or running" in page
+        and "Delete the batch and all" not in page
+    )
+    assert admin_client.post(reverse("batch-delete", args=["busy"])).status_code == 409
+    assert Batch.objects.filter(name="busy").exists()

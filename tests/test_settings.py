@@ -133,3 +133,32 @@ def test_the_secret_key_file_is_never_committed():
         ["git", "check-ignore", "-q", "var/secret_key"], cwd=ROOT, capture_output=True
     )
     assert ignored.returncode == 0, "var/ must be listed in .gitignore"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2G", 2 * 1024**3),
+        ("500M", 500 * 1024**2),
+        ("64k", 64 * 1024),
+        ("1000", 1000),
+        (None, 7),
+        ("", 7),
+    ],
+)
+def test_sizes(raw, expected):
+    assert env.parse_size("IMPORT_UPLOAD_MAX_BYTES", raw, 7) == expected
+
+
+@pytest.mark.parametrize("raw", ["2 GB", "-1", "1.5G", "lots"])
+def test_a_bad_size_names_the_variable(raw):
+    with pytest.raises(ImproperlyConfigured, match="IMPORT_UPLOAD_MAX_BYTES"):
+        env.parse_size("IMPORT_UPLOAD_MAX_BYTES", raw, 7)
+
+
+def test_seconds():
+    assert env.parse_seconds("IMPORT_FILE_TIME_LIMIT", "90", 600) == 90
+    assert env.parse_seconds("IMPORT_FILE_TIME_LIMIT", None, 600) == 600
+    for raw in ("0", "10m", "-5"):
+        with pytest.raises(ImproperlyConfigured, match="IMPORT_FILE_TIME_LIMIT"):
+            env.parse_seconds("IMPORT_FILE_TIME_LIMIT", raw, 600)
