@@ -116,7 +116,14 @@ def queue_retry(batch: Batch, user) -> ImportJob:
     failed = set(batch.files.filter(status__in=RETRIED).values_list("original_name", flat=True))
     if not failed:
         raise ImportRequestError("No file of this batch failed.")
-    return queue_job(batch, ImportJob.Kind.RETRY, _source_dirs(batch), user, failed)
+    folders = _source_dirs(batch)
+    if not folders:
+        raise ImportRequestError(
+            "This batch was imported on the command line, so the archive does not know where its "
+            "files are: run `manage.py import_batch` on them again (it retries failed files), or "
+            "replace a file here."
+        )
+    return queue_job(batch, ImportJob.Kind.RETRY, folders, user, failed)
 
 
 def _source_dirs(batch: Batch) -> list[Path]:

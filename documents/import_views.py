@@ -102,7 +102,8 @@ def new_batch(request):
 
 def _progress_context(batch: Batch) -> dict:
     job = batch.import_jobs.select_related("created_by").first()
-    context = {"batch": batch, "progress": import_jobs.progress(job) if job else None}
+    context = {"batch": batch, "progress": import_jobs.progress(job) if job else None,
+               "may_retry": job is not None}  # fmt: skip
     if context["progress"] is None or context["progress"].finished:
         context["report"] = kept(f"batch-report:{batch.pk}", lambda: batch_report(batch))
     return context

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 
 from documents.roles import may_read
 
@@ -27,6 +28,8 @@ class ArchiveAccessMiddleware:
             return None
         if may_read(request.user):
             return None
+        if request.path.startswith("/api/"):  # a program, not a person: no login page
+            return JsonResponse({"error": "This archive is not public; log in first."}, status=401)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied("Your account has no role in this archive yet; ask an admin.")

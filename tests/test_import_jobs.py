@@ -278,10 +278,12 @@ def test_the_delete_page_says_what_goes_and_deletes_after_confirming(admin_clien
 
     thread = Document.objects.first().thread
     add_note(thread, make_user("editor", "Editor"), "Keep an eye on this.", "shared")
+    add_note(thread, make_user("reporter", "Reader"), "My source says otherwise.", "private")
     page = admin_client.get(reverse("batch-delete", args=["doomed"])).content.decode()
+    assert "reporter" in page and "My source says otherwise" not in page  # listed, not read
     emails = Document.objects.count()
     assert f"<strong>{emails}</strong> emails printed only in this batch" in page
-    assert "Keep an eye on this." in page and "1</strong> note" in page
+    assert "Keep an eye on this." in page and "2</strong> notes" in page
     assert Batch.objects.exists()
     response = admin_client.post(reverse("batch-delete", args=["doomed"]), follow=True)
     assert "Batch doomed deleted" in response.content.decode()
@@ -345,3 +347,18 @@ def test_a_batch_is_not_deleted_while_its_import_is_queued(admin_client, tmp_pat
     )
     assert admin_client.post(reverse("batch-delete", args=["busy"])).status_code == 409
     assert Batch.objects.filter(name="busy").exists()
+
+
+def test_a_command_line_batch_cannot_be_retried_from_the_browser_but_says_how(
+    admin_client, tmp_path
+):
+    from tests.conftest import run_import
+
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "cli" / "cover.txt").write_bytes(b"not an email")
+    run_import([tmp_path / "cli"], name="cli")
+    page = admin_client.get(reverse("batch-import", args=["cli"])).content.decode()
+    assert "came from the command line" in page and "Retry the" not in page
+    response = admin_client.post(reverse("batch-retry", args=["cli"]), follow=True)
+    assert "run `manage.py import_batch` on them again" in response.content.decode()
+    assert not ImportJob.objects.exists()

@@ -73,6 +73,11 @@ def test_a_private_archive_sends_visitors_to_the_login_page(client, private, pat
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
+def test_the_api_of_a_private_archive_answers_401_not_a_login_page(client, private):
+    response = client.get("/api/search", {"q": "county"})
+    assert response.status_code == 401 and "not public" in response.json()["error"]
+
+
 def test_a_private_archive_still_shows_login_reset_and_health(client, private):
     for name in ("login", "password_reset"):
         page = client.get(reverse(name))
