@@ -56,7 +56,9 @@ def world(gazetteer_db, media_root):
         jurisdiction=place, alias="S. Clara Co", normalized="s clara co"
     )
     failed = make_file(original_name="broken.pdf", status="failed", error="damaged")
-    ImportJob.objects.create(batch=failed.batch, kind="upload", status="finished", source_dirs=["/nowhere"])
+    ImportJob.objects.create(
+        batch=failed.batch, kind="upload", status="finished", source_dirs=["/nowhere"]
+    )
     AuditEntry.objects.all().delete()
     return {"failed": failed, "users": users, "thread": first.thread, "other": other.thread, "email": first,
             "note": note, "change": change, "person": person, "place": place, "alias": alias}  # fmt: skip
