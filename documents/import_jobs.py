@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from documents.importer import (
 )
 from documents.ingest import SourceInput, iter_entries, zip_problem
 from documents.isolated_import import Limits, import_entry
-from documents.models import AuditEntry, Batch, ImportJob, SourceFile
+from documents.models import AuditEntry, Batch, Document, ImportJob, SourceFile
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +189,11 @@ def run_job(job_id: int) -> None:
     tracker = _Tracker(job)
     failures = dict(job.failures)
     unindexed: set[int] = set()
+    resumed = job.attempts > 0
     for entry in entries:
         if not _needs_import(job, entry):
+            if resumed:  # imported before the worker died, perhaps not yet indexed
+                unindexed |= _emails_of(batch, entry)
             tracker.file_done(entry.size)
             continue
         tracker.start(entry.name)
@@ -216,6 +219,15 @@ def run_job(job_id: int) -> None:
         reverse("batch", args=[batch.name]), files=len(entries), failed=len(failures),
         job=job.pk, kind=job.kind,
     )  # fmt: skip
+
+
+def _emails_of(batch: Batch, entry: SourceInput) -> set[int]:
+    files = batch.files.filter(
+        Q(original_name=entry.name[:500]) | Q(original_name__startswith=f"{entry.name}/")
+    )
+    return set(
+        Document.objects.filter(appearances__source_file__in=files).values_list("pk", flat=True)
+    )
 
 
 def _wanted(job: ImportJob, entry: SourceInput) -> bool:

@@ -23,6 +23,8 @@ from documents.importer import BatchImporter
 from documents.models import Appearance, AuditEntry, Batch, Document, ImportJob, SourceFile
 from documents.sample_batch import write_generated_production, write_sample_batch
 from search import service
+from search.indexing import indexed_ids
+from search.searcher import forget_searcher
 from tests.conftest import start_worker, worker_environment
 from tests.factories import make_user
 
@@ -335,6 +337,8 @@ def test_killing_the_worker_mid_batch_and_starting_it_again_loses_and_doubles_no
     assert set(SourceFile.objects.values_list("status", flat=True)) == {"imported"}
     assert Document.objects.count() == 160  # every email, none twice
     assert Appearance.objects.count() == 160
+    forget_searcher()
+    assert indexed_ids() == set(Document.objects.values_list("pk", flat=True))  # all searchable
     connection.close()
 
 
