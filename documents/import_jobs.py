@@ -310,11 +310,12 @@ def _runner_alive(job: ImportJob) -> bool:
 
 def _forget_task(task_id: str) -> None:
     """Mark the dead worker's task result failed, so the task table tells the truth."""
+    from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     if task_id:
-        DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
-            status="FAILED", finished_at=timezone.now()
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now()
         )
 
 

@@ -337,6 +337,9 @@ def test_killing_the_worker_mid_batch_and_starting_it_again_loses_and_doubles_no
     assert set(SourceFile.objects.values_list("status", flat=True)) == {"imported"}
     assert Document.objects.count() == 160  # every email, none twice
     assert Appearance.objects.count() == 160
+    from django_tasks_db.models import DBTaskResult
+
+    assert not DBTaskResult.objects.filter(status="RUNNING").exists()  # the dead run is closed
     forget_searcher()
     assert indexed_ids() == set(Document.objects.values_list("pk", flat=True))  # all searchable
     connection.close()
