@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -189,11 +189,13 @@ def run_job(job_id: int) -> None:
     tracker = _Tracker(job)
     failures = dict(job.failures)
     unindexed: set[int] = set()
-    resumed = job.attempts > 0
+    settled = _settled_names(job)
+    if job.attempts > 0:  # resumed: what was imported before the worker died may not be indexed
+        names = {entry.name for entry in entries}
+        ours = {name for name in settled if name in names or name.rsplit("/", 1)[0] in names}
+        unindexed |= _emails_of(batch, ours)
     for entry in entries:
-        if not _needs_import(job, entry):
-            if resumed:  # imported before the worker died, perhaps not yet indexed
-                unindexed |= _emails_of(batch, entry)
+        if not _needs_import(job, entry, settled):
             tracker.file_done(entry.size)
             continue
         tracker.start(entry.name)
@@ -221,10 +223,8 @@ def run_job(job_id: int) -> None:
     )  # fmt: skip
 
 
-def _emails_of(batch: Batch, entry: SourceInput) -> set[int]:
-    files = batch.files.filter(
-        Q(original_name=entry.name[:500]) | Q(original_name__startswith=f"{entry.name}/")
-    )
+def _emails_of(batch: Batch, names: set[str]) -> set[int]:
+    files = batch.files.filter(original_name__in=names)
     return set(
         Document.objects.filter(appearances__source_file__in=files).values_list("pk", flat=True)
     )
@@ -237,14 +237,21 @@ def _wanted(job: ImportJob, entry: SourceInput) -> bool:
     return any(name == entry.name or name.startswith(entry.name + "/") for name in job.only_names)
 
 
-def _needs_import(job: ImportJob, entry: SourceInput) -> bool:
-    """False for a file the batch has settled, so that a resumed job does not read it again. A
+def _settled_names(job: ImportJob) -> set[str]:
+    """The batch's files a resumed upload or folder job need not read again (failures included:
+    a retry is asked for); a retry or a replacement settles only what was imported."""
+    upload = job.kind in (ImportJob.Kind.UPLOAD, ImportJob.Kind.FOLDER)
+    statuses = SETTLED if upload else FINISHED
+    return set(job.batch.files.filter(status__in=statuses).values_list("original_name", flat=True))
+
+
+def _needs_import(job: ImportJob, entry: SourceInput, settled: set[str]) -> bool:
+    """False for a file in ``settled``, so that a resumed job does not read it again. A
     replacement is always read; a retry reads what failed (an entry holding a failed embedded
     file is read again: its own content is then skipped as already imported)."""
     if job.kind == ImportJob.Kind.REPLACE or (job.only_names and entry.name not in job.only_names):
         return True
-    settled = SETTLED if job.kind in (ImportJob.Kind.UPLOAD, ImportJob.Kind.FOLDER) else FINISHED
-    return not job.batch.files.filter(original_name=entry.name[:500], status__in=settled).exists()
+    return entry.name[:500] not in settled
 
 
 class _Tracker:

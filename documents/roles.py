@@ -69,6 +69,16 @@ def may_read(user) -> bool:
     return settings.ARCHIVE_PUBLIC or user.has_perm(READ)
 
 
+def _refusal(permission: str) -> str:
+    """The reason a page gives, naming the right as the admin's user page lists it."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = permission.split(".")
+    right = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    needed = f"“{right.name}”" if right else permission
+    return f"Your account may not do this: it needs the right {needed}. Ask an admin."
+
+
 def requires(permission: str):
     """The view runs only for a user holding ``permission``: anonymous visitors are sent to the
     login page, signed-in users without it get 403."""
@@ -79,7 +89,7 @@ def requires(permission: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.user.has_perm(permission):
-                raise PermissionDenied(f"Your account may not do this ({permission}).")
+                raise PermissionDenied(_refusal(permission))
             return view(request, *args, **kwargs)
 
         return checked

@@ -7,6 +7,7 @@ import re
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -77,7 +78,7 @@ def tags_in_use() -> QuerySet:
     threads = Count(
         "taggit_taggeditem_items", filter=Q(taggit_taggeditem_items__content_type__model="thread")
     )
-    return Tag.objects.annotate(threads=threads).filter(threads__gt=0).order_by("name")
+    return Tag.objects.annotate(threads=threads).filter(threads__gt=0).order_by(Lower("name"))
 
 
 def suggest(typed: str) -> list[Tag]:

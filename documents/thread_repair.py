@@ -10,6 +10,8 @@ notes on a deleted thread as a whole go with its emails.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -138,11 +140,11 @@ def undo(change: ThreadChange, user) -> None:
             thread, made = Thread.objects.get_or_create(pk=kept["id"], defaults=fields)
             if made and kept["tags"]:
                 thread.tags.add(*kept["tags"])
-        for pk, before, _ in change.moves:
-            if pk in emails:
-                Document.objects.filter(pk=pk).update(thread_id=before)
-        for pk, before in change.moved_annotations:
-            Annotation.objects.filter(pk=pk, thread_id=change.target_number).update(
+        # One update per thread the emails and notes came from, not one per email.
+        for before, pks in _by_origin((pk, before) for pk, before, _ in change.moves).items():
+            Document.objects.filter(pk__in=pks).update(thread_id=before)
+        for before, pks in _by_origin(change.moved_annotations).items():
+            Annotation.objects.filter(pk__in=pks, thread_id=change.target_number).update(
                 thread_id=before
             )
         touched = {before for _, before, _ in change.moves}
@@ -164,6 +166,14 @@ def undo(change: ThreadChange, user) -> None:
             change=change.pk,
         )  # fmt: skip
         _changed(touched)
+
+
+def _by_origin(pairs) -> dict[int, list[int]]:
+    """``[id, thread before]`` pairs grouped by the thread."""
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for pk, before in pairs:
+        grouped[before].append(pk)
+    return grouped
 
 
 def merged_into(thread_id: int) -> int | None:
