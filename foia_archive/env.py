@@ -7,6 +7,7 @@ import secrets
 import tempfile
 import zoneinfo
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -83,6 +84,16 @@ def parse_database_url(url: str) -> dict:
     options = config.setdefault("OPTIONS", {})
     options["options"] = " ".join(filter(None, [options.get("options"), NO_JIT]))
     return config
+
+
+def database_url(config: dict, name: str | None = None) -> str:
+    """The URL of a DATABASES entry (of database ``name`` on its server when given), for a child
+    process: a socket folder is percent-encoded, since its slashes would end the host."""
+    user = quote(config["USER"] or "", safe="")
+    password = f":{quote(config['PASSWORD'], safe='')}" if config.get("PASSWORD") else ""
+    host = quote(config["HOST"] or "localhost", safe="")
+    port = f":{config['PORT']}" if config.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{quote(name or config['NAME'], safe='')}"
 
 
 def read_or_create_secret_key(path: Path) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from haystack import connections
 
+from foia_archive.env import database_url
 from search.searcher import forget_searcher
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -146,12 +147,8 @@ def run_import(paths, name="test-batch", timezone="America/Los_Angeles", **optio
 def worker_environment() -> dict:
     """The environment of a `manage.py db_worker` process that works on this test's database,
     media folder and index."""
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        url = url.replace("@", f":{db['PASSWORD']}@", 1)
     return os.environ | {
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "WHOOSH_PATH": str(settings.WHOOSH_PATH),
     }

@@ -9,12 +9,13 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
 from django.conf import settings
 from psycopg import sql
+
+from foia_archive.env import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_LIMIT_SECONDS = 90
@@ -35,9 +36,7 @@ def fresh_database_url():
     name = f"serve_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(**connect) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    host = quote(config["HOST"] or "localhost", safe="")
-    port = f":{config['PORT']}" if config["PORT"] else ""
-    yield f"postgres://{config['USER']}@{host}{port}/{name}"
+    yield database_url(config, name)
     with psycopg.connect(**connect) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
