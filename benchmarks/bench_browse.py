@@ -76,10 +76,14 @@ def ensure_pages() -> None:
     source = SourceFile.objects.order_by("pk").first()
     if not source.pages.exists():
         Page.objects.bulk_create(
-            Page(source_file=source, number=n, text=f"Page {n} of the production. (b)(6)",
-                 bates=f"ICE2010FOIA2674.{n:07}")
+            Page(
+                source_file=source,
+                number=n,
+                text=f"Page {n} of the production. (b)(6)",
+                bates=f"ICE2010FOIA2674.{n:07}",
+            )
             for n in range(1, (source.page_count or 1) + 1)
-        )  # fmt: skip
+        )
 
 
 def phase_measure() -> dict:
@@ -108,11 +112,17 @@ def phase_measure() -> dict:
                 client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
         times.sort()
-        figures.append({
-            "name": name, "url": url, "queries": len(queries.captured_queries),
-            "p50": statistics.median(times), "p95": times[max(0, round(0.95 * RUNS) - 1)],
-            "kb": len(response.content) / 1024, "cold": cold,
-        })  # fmt: skip
+        figures.append(
+            {
+                "name": name,
+                "url": url,
+                "queries": len(queries.captured_queries),
+                "p50": statistics.median(times),
+                "p95": times[max(0, round(0.95 * RUNS) - 1)],
+                "kb": len(response.content) / 1024,
+                "cold": cold,
+            }
+        )
     return {"pages": figures}
 
 
@@ -125,8 +135,12 @@ def main() -> None:
     env = env | {"DEBUG": "0"}
     output = subprocess.run(
         [sys.executable, __file__, "--phase", "measure"],
-        check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env,
-    ).stdout  # fmt: skip
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    ).stdout
     figures = json.loads(output.splitlines()[-1])
     print(f"\n{size:,} generated emails; each page {RUNS} times through Django's test client; ms")
     print("  first: the first view after the archive changed (kept figures computed again)")

@@ -50,15 +50,23 @@ def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "pages": pages, "emails": emails, "peak_mb": peak_kb / 1024,
-            "workers_peak_mb": children_kb / 1024}  # fmt: skip
+    return {
+        "seconds": seconds,
+        "pages": pages,
+        "emails": emails,
+        "peak_mb": peak_kb / 1024,
+        "workers_peak_mb": children_kb / 1024,
+    }
 
 
 def measure(phase: str, pdf: Path, workers: int = 1) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--phase", phase, str(pdf), str(workers)],
-        check=True, capture_output=True, text=True, cwd=ROOT,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
     return json.loads(output.splitlines()[-1])
 
 
@@ -69,8 +77,10 @@ def main() -> None:
         write_generated_production(long, EMAILS_PER_1000_PAGES)
         plain = measure("extract", long)
         print(f"Production: {plain['pages']:,} pages ({long.stat().st_size / 1e6:.1f} MB)")
-        print(f"plain pdfminer extract_text: {plain['seconds']:.1f} s, "
-              f"{plain['pages'] / plain['seconds']:.1f} pages/s, peak {plain['peak_mb']:.0f} MB")  # fmt: skip
+        print(
+            f"plain pdfminer extract_text: {plain['seconds']:.1f} s, "
+            f"{plain['pages'] / plain['seconds']:.1f} pages/s, peak {plain['peak_mb']:.0f} MB"
+        )
         runs = {}
         for workers in (1, 2):
             run = runs[workers] = measure("import", long, workers)

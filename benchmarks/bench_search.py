@@ -67,7 +67,7 @@ def query_mix(top_jurisdiction: str) -> list[Case]:
             "deployment date:2010-03..2010-08",
             [("jurisdiction", top_jurisdiction)],
             facets=True,
-        ),  # fmt: skip
+        ),
         Case("sorted by date", "activation", sort="newest"),
         Case("highlighting", '"opt out" sheriff', highlight=True),
     ]
@@ -112,8 +112,12 @@ def reset_database(url: str, name: str) -> None:
 def child(phase: str, size: int, env: dict) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--phase", phase, str(size)],
-        check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env,
-    ).stdout  # fmt: skip
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    ).stdout
     return json.loads(output.splitlines()[-1])
 
 
@@ -313,10 +317,14 @@ def phase_measure(size: int) -> dict:
         sortedby, reverse = service.SORTS[case.sort] or (None, False)
         with shared_searcher() as searcher:
             page = searcher.search_page(
-                queries[case.name], 1, pagelen=service.PER_PAGE, filter=narrow,
-                sortedby=sortedby, reverse=reverse,
+                queries[case.name],
+                1,
+                pagelen=service.PER_PAGE,
+                filter=narrow,
+                sortedby=sortedby,
+                reverse=reverse,
                 groupedby=facets if case.facets or whole_page else None,
-            )  # fmt: skip
+            )
             len(page)
             ids = [int(hit["django_id"]) for hit in page]
             if case.facets or whole_page:
@@ -343,10 +351,21 @@ def phase_measure(size: int) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     runs = 5 if size <= 20_000 else 2
-    haystack = timed(lambda: (list(SearchQuerySet().filter(content="county")[:20]), SearchQuerySet().filter(content="county").count()), runs)  # fmt: skip
-    return {"cases": results, "rss_mb": rss_mb, "peak_mb": peak_mb, "first_ms": first_ms,
-            "rss_after_haystack_mb": _resident_mb(),
-            "haystack": {**haystack, "runs": runs}}  # fmt: skip
+    haystack = timed(
+        lambda: (
+            list(SearchQuerySet().filter(content="county")[:20]),
+            SearchQuerySet().filter(content="county").count(),
+        ),
+        runs,
+    )
+    return {
+        "cases": results,
+        "rss_mb": rss_mb,
+        "peak_mb": peak_mb,
+        "first_ms": first_ms,
+        "rss_after_haystack_mb": _resident_mb(),
+        "haystack": {**haystack, "runs": runs},
+    }
 
 
 def _resident_mb() -> float:

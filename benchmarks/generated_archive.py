@@ -69,8 +69,16 @@ LAST = [
     "Flores",
     "Ward",
 ]
-ORGANIZATIONS = ["ICE", "DHS", "FBI CJIS", "California DOJ", "Santa Clara County Sheriff",
-                 "San Francisco Sheriff", "Los Angeles County Sheriff", "Arlington County"]  # fmt: skip
+ORGANIZATIONS = [
+    "ICE",
+    "DHS",
+    "FBI CJIS",
+    "California DOJ",
+    "Santa Clara County Sheriff",
+    "San Francisco Sheriff",
+    "Los Angeles County Sheriff",
+    "Arlington County",
+]
 # Common words of the releases, most frequent first.
 DOMAIN = [
     "the",
@@ -226,22 +234,29 @@ def generate(emails: int, seed: int = 2010) -> Batch:
     writer = _Writer(rng)
     with transaction.atomic():
         batch = Batch.objects.create(
-            name=f"generated-{emails}", title=f"Generated archive of {emails:,} emails",
-            agency="U.S. Immigration and Customs Enforcement", request_number="2010FOIA2674",
-            status=Batch.Status.IMPORTED, email_count=emails,
-        )  # fmt: skip
+            name=f"generated-{emails}",
+            title=f"Generated archive of {emails:,} emails",
+            agency="U.S. Immigration and Customs Enforcement",
+            request_number="2010FOIA2674",
+            status=Batch.Status.IMPORTED,
+            email_count=emails,
+        )
         people = _people(rng)
         places = list(
             Jurisdiction.objects.filter(slug__startswith="ca-").values_list("pk", flat=True)
         )
         files = SourceFile.objects.bulk_create(
             SourceFile(
-                batch=batch, original_name=f"ICE 2010FOIA2674 part {n + 1:03}.pdf",
-                sha256=f"{seed:08x}{n:056x}", size=10_000_000, detected_type="pdf",
-                page_count=EMAILS_PER_FILE * 2, status=SourceFile.Status.IMPORTED,
+                batch=batch,
+                original_name=f"ICE 2010FOIA2674 part {n + 1:03}.pdf",
+                sha256=f"{seed:08x}{n:056x}",
+                size=10_000_000,
+                detected_type="pdf",
+                page_count=EMAILS_PER_FILE * 2,
+                status=SourceFile.Status.IMPORTED,
             )
             for n in range(-(-emails // EMAILS_PER_FILE))
-        )  # fmt: skip
+        )
         made = 0
         while made < emails:
             chunk = min(2_000, emails - made)
@@ -259,11 +274,12 @@ def _people(rng: random.Random) -> list[Person]:
     rng.shuffle(pairs)
     return Person.objects.bulk_create(
         Person(
-            name=f"{first} {last}", organization=rng.choice(ORGANIZATIONS),
+            name=f"{first} {last}",
+            organization=rng.choice(ORGANIZATIONS),
             email=f"{first}.{last}{n}@example.gov".lower(),
         )
         for n, (first, last) in enumerate(pairs[:PEOPLE])
-    )  # fmt: skip
+    )
 
 
 def _write_threads(rng, writer, people, places, files, first_number: int, count: int) -> None:
@@ -283,15 +299,18 @@ def _write_threads(rng, writer, people, places, files, first_number: int, count:
             redacted = rng.random() < 0.03
             documents.append(
                 Document(
-                    thread=thread, sender=None if redacted else sender,
+                    thread=thread,
+                    sender=None if redacted else sender,
                     sender_redacted=redacted,
                     sender_raw="(b)(6)" if redacted else f"{sender.name} <{sender.email}>",
-                    sent_at=sent, date_raw=sent.strftime("%A, %B %d, %Y %I:%M %p"),
+                    sent_at=sent,
+                    date_raw=sent.strftime("%A, %B %d, %Y %I:%M %p"),
                     subject=("RE: " if position else "") + subject,
-                    normalized_subject=subject.lower(), body=writer.body(),
+                    normalized_subject=subject.lower(),
+                    body=writer.body(),
                     fingerprint=f"generated-{number}",
                 )
-            )  # fmt: skip
+            )
             number += 1
         thread.first_sent_at = documents[-size].sent_at
         thread.last_sent_at = documents[-1].sent_at
@@ -313,19 +332,27 @@ def _links(rng, people, places, files, documents, first_number: int) -> None:
         for field, many in (("to", rng.randint(1, 3)), ("cc", rng.randint(0, 3))):
             for position, person in enumerate(rng.sample(people, many)):
                 recipients.append(
-                    Recipient(document=document, person=person, field=field,
-                              raw=f"{person.name} <{person.email}>", position=position)
-                )  # fmt: skip
+                    Recipient(
+                        document=document,
+                        person=person,
+                        field=field,
+                        raw=f"{person.name} <{person.email}>",
+                        position=position,
+                    )
+                )
         number = first_number + offset
         page = (number % EMAILS_PER_FILE) * 2 + 1
         appearances.append(
             Appearance(
-                document=document, source_file=files[number // EMAILS_PER_FILE],
-                position=number % EMAILS_PER_FILE, first_page=page, last_page=page + 1,
+                document=document,
+                source_file=files[number // EMAILS_PER_FILE],
+                position=number % EMAILS_PER_FILE,
+                first_page=page,
+                last_page=page + 1,
                 bates_start=f"ICE2010FOIA2674.{number * 2 + 1:07}",
                 bates_end=f"ICE2010FOIA2674.{number * 2 + 2:07}",
             )
-        )  # fmt: skip
+        )
         if rng.random() < 0.6:
             for place in rng.sample(places[:60], rng.randint(1, 2)):
                 mentions.append(

@@ -35,9 +35,11 @@ def add_place_alias(request, slug: str):
     place = get_object_or_404(Jurisdiction, slug=slug)
     try:
         aliases.add_place_alias(
-            place, request.POST.get("alias", ""), bool(request.POST.get("abbreviation")),
+            place,
+            request.POST.get("alias", ""),
+            bool(request.POST.get("abbreviation")),
             request.user,
-        )  # fmt: skip
+        )
     except aliases.AliasError as error:
         messages.error(request, str(error))
     return redirect("jurisdiction", slug)

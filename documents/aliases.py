@@ -47,15 +47,25 @@ def add_person_alias(person: Person, text: str, user) -> list[PersonAlias]:
             if not PersonAlias.objects.filter(normalized=key).exists()
         ]
         if added:
-            audit.record(user, AuditEntry.Action.ALIAS_ADDED, str(person),
-                         reverse("person", args=[person.pk]), alias=text)  # fmt: skip
+            audit.record(
+                user,
+                AuditEntry.Action.ALIAS_ADDED,
+                str(person),
+                reverse("person", args=[person.pk]),
+                alias=text,
+            )
     return added
 
 
 def remove_person_alias(alias: PersonAlias, user) -> None:
     with transaction.atomic():
-        audit.record(user, AuditEntry.Action.ALIAS_REMOVED, str(alias.person),
-                     reverse("person", args=[alias.person_id]), alias=alias.alias)  # fmt: skip
+        audit.record(
+            user,
+            AuditEntry.Action.ALIAS_REMOVED,
+            str(alias.person),
+            reverse("person", args=[alias.person_id]),
+            alias=alias.alias,
+        )
         alias.delete()
 
 
@@ -71,14 +81,24 @@ def add_place_alias(place: Jurisdiction, text: str, abbreviation: bool, user) ->
         alias = JurisdictionAlias.objects.create(
             jurisdiction=place, alias=text, normalized=normalized, is_abbreviation=abbreviation
         )
-        audit.record(user, AuditEntry.Action.ALIAS_ADDED, str(place),
-                     reverse("jurisdiction", args=[place.slug]), alias=text)  # fmt: skip
+        audit.record(
+            user,
+            AuditEntry.Action.ALIAS_ADDED,
+            str(place),
+            reverse("jurisdiction", args=[place.slug]),
+            alias=text,
+        )
     return alias
 
 
 def remove_place_alias(alias: JurisdictionAlias, user) -> None:
     with transaction.atomic():
         place = alias.jurisdiction
-        audit.record(user, AuditEntry.Action.ALIAS_REMOVED, str(place),
-                     reverse("jurisdiction", args=[place.slug]), alias=alias.alias)  # fmt: skip
+        audit.record(
+            user,
+            AuditEntry.Action.ALIAS_REMOVED,
+            str(place),
+            reverse("jurisdiction", args=[place.slug]),
+            alias=alias.alias,
+        )
         alias.delete()

@@ -32,9 +32,24 @@ MAX_NOTE = 20_000
 NOTES_FOUND_SHOWN = 10
 # What a note may be shown as once its Markdown is rendered; anything else is dropped.
 ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr", "del",
-    "h3", "h4", "h5", "h6",
-}  # fmt: skip
+    "p",
+    "br",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "hr",
+    "del",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 LINK_SCHEMES = {"http", "https", "mailto"}
 # Raw HTML in a note is shown as text (html=False); nh3 then keeps only ALLOWED_TAGS of what the
@@ -204,8 +219,13 @@ def thread_notes(thread: Thread, documents: list[Document], user) -> ThreadNotes
     notes = ThreadNotes([], {})
     notes_here = Annotation.objects.filter(thread=thread).filter(visible_to(user))
     for note in prepared(with_relations(notes_here).order_by("created_at", "pk"), user):
-        note.span = locate(bodies.get(note.document_id, ""), note.quote, note.quote_prefix,
-                           note.quote_suffix) if note.quote else None  # fmt: skip
+        note.span = (
+            locate(
+                bodies.get(note.document_id, ""), note.quote, note.quote_prefix, note.quote_suffix
+            )
+            if note.quote
+            else None
+        )
         note.detached = bool(note.quote) and note.span is None
         if note.document_id in bodies:
             notes.by_email.setdefault(note.document_id, []).append(note)
@@ -245,10 +265,27 @@ def search_notes(text: str, user) -> list[Annotation]:
 
 
 CSV_COLUMNS = [
-    "note_id", "created", "updated", "author", "visibility", "thread_id", "thread_subject",
-    "email_id", "email_date", "email_from", "email_subject", "quote", "detached", "note",
-    "batch", "file", "pages", "bates", "all_citations", "url",
-]  # fmt: skip
+    "note_id",
+    "created",
+    "updated",
+    "author",
+    "visibility",
+    "thread_id",
+    "thread_subject",
+    "email_id",
+    "email_date",
+    "email_from",
+    "email_subject",
+    "quote",
+    "detached",
+    "note",
+    "batch",
+    "file",
+    "pages",
+    "bates",
+    "all_citations",
+    "url",
+]
 
 
 def notes_csv(thread: Thread, documents: list[Document], notes: ThreadNotes, base_url: str) -> str:
@@ -262,12 +299,20 @@ def notes_csv(thread: Thread, documents: list[Document], notes: ThreadNotes, bas
     for note in notes.on_thread + in_email_order:
         email = emails.get(note.document_id)
         row = [
-            note.pk, note.created_at.isoformat(), note.updated_at.isoformat(),
-            note.author.get_username(), note.visibility, thread.pk, thread.subject,
-            *_email_cells(email), note.quote, "yes" if note.detached else "", note.body,
+            note.pk,
+            note.created_at.isoformat(),
+            note.updated_at.isoformat(),
+            note.author.get_username(),
+            note.visibility,
+            thread.pk,
+            thread.subject,
+            *_email_cells(email),
+            note.quote,
+            "yes" if note.detached else "",
+            note.body,
             *_citation_cells(list(email.appearances.all()) if email else []),
             f"{base_url}{reverse('thread', args=[thread.pk])}#note-{note.pk}",
-        ]  # fmt: skip
+        ]
         writer.writerow([_cell(value) for value in row])
     return out.getvalue()
 
@@ -286,9 +331,12 @@ def _citation_cells(printed: list) -> list:
         return ["", "", "", "", ""]
     first = next((a for a in printed if a.kind == a.Kind.STANDALONE), printed[0])
     return [
-        first.source_file.batch.name, first.source_file.original_name, first.pages_label,
-        first.bates_label, "; ".join(str(a) for a in printed),
-    ]  # fmt: skip
+        first.source_file.batch.name,
+        first.source_file.original_name,
+        first.pages_label,
+        first.bates_label,
+        "; ".join(str(a) for a in printed),
+    ]
 
 
 def _cell(value) -> str:

@@ -103,9 +103,15 @@ def delete_batch(batch: Batch, actor=None) -> BatchDeletion:
         refresh_threads(thread_ids | set(kept_threads))
         Person.objects.filter(pk__in=people).delete()
         audit.record(
-            actor, AuditEntry.Action.BATCH_DELETED, name, emails=len(only_here),
-            threads=threads_gone, people=len(people), emails_kept=len(kept), notes=notes,
-        )  # fmt: skip
+            actor,
+            AuditEntry.Action.BATCH_DELETED,
+            name,
+            emails=len(only_here),
+            threads=threads_gone,
+            people=len(people),
+            emails_kept=len(kept),
+            notes=notes,
+        )
         removed, reindexed = sorted(only_here), sorted(kept)
         if removed:
             transaction.on_commit(lambda: remove_emails.enqueue(removed))

@@ -36,10 +36,16 @@ def people(request):
         "page": page,
         "name": name,
         "sort": sort,
-        "sorts": [(label, url(sort=key, page=""), key == sort) for key, label in
-                  (("name", "Name"), ("sent", "Most sent"), ("received", "Most received"))],
+        "sorts": [
+            (label, url(sort=key, page=""), key == sort)
+            for key, label in (
+                ("name", "Name"),
+                ("sent", "Most sent"),
+                ("received", "Most received"),
+            )
+        ],
         "page_urls": pages_around(page, lambda number: url(page=number)),
-    }  # fmt: skip
+    }
     return render(request, "documents/people.html", context)
 
 

@@ -71,9 +71,10 @@ def server_folders() -> list[str]:
         if child.is_dir() and not child.is_symlink() and not child.name.startswith("."):
             found.append(child.name)
             found += [
-                f"{child.name}/{inner.name}" for inner in sorted(child.iterdir())
+                f"{child.name}/{inner.name}"
+                for inner in sorted(child.iterdir())
                 if inner.is_dir() and not inner.is_symlink() and not inner.name.startswith(".")
-            ]  # fmt: skip
+            ]
     return found
 
 
@@ -149,9 +150,12 @@ def queue_replacement(source: SourceFile, upload, user) -> ImportJob:
     target.parent.mkdir(parents=True, exist_ok=True)
     store_upload(upload, target)
     return queue_job(
-        source.batch, ImportJob.Kind.REPLACE, [replacement_dir(source.batch)], user,
+        source.batch,
+        ImportJob.Kind.REPLACE,
+        [replacement_dir(source.batch)],
+        user,
         [source.original_name],
-    )  # fmt: skip
+    )
 
 
 def store_upload(upload, target: Path) -> None:
@@ -178,11 +182,18 @@ def run_job(job_id: int) -> None:
         entry for entry in iter_entries([Path(d) for d in job.source_dirs]) if _wanted(job, entry)
     ]
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.RUNNING, runner=runner_id(), attempts=F("attempts") + 1,
-        started_at=job.started_at or timezone.now(), heartbeat_at=timezone.now(),
-        files_total=len(entries), bytes_total=sum(entry.size for entry in entries),
-        files_done=0, bytes_done=0, pages_done=0, error="",
-    )  # fmt: skip
+        status=ImportJob.Status.RUNNING,
+        runner=runner_id(),
+        attempts=F("attempts") + 1,
+        started_at=job.started_at or timezone.now(),
+        heartbeat_at=timezone.now(),
+        files_total=len(entries),
+        bytes_total=sum(entry.size for entry in entries),
+        files_done=0,
+        bytes_done=0,
+        pages_done=0,
+        error="",
+    )
     Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.IMPORTING)
     importer = BatchImporter(BatchOptions(name=batch.name), user=job.created_by)
     limits = Limits(settings.IMPORT_FILE_TIME_LIMIT, settings.IMPORT_FILE_MEMORY_LIMIT)
@@ -217,10 +228,15 @@ def run_job(job_id: int) -> None:
         status=ImportJob.Status.FINISHED, finished_at=timezone.now(), current_file=""
     )
     audit.record(
-        job.created_by, AuditEntry.Action.BATCH_IMPORTED, batch.name,
-        reverse("batch", args=[batch.name]), files=len(entries), failed=len(failures),
-        job=job.pk, kind=job.kind,
-    )  # fmt: skip
+        job.created_by,
+        AuditEntry.Action.BATCH_IMPORTED,
+        batch.name,
+        reverse("batch", args=[batch.name]),
+        files=len(entries),
+        failed=len(failures),
+        job=job.pk,
+        kind=job.kind,
+    )
 
 
 def _emails_of(batch: Batch, names: set[str]) -> set[int]:

@@ -35,19 +35,32 @@ class MultipleFileField(forms.FileField):
 
 class NewBatchForm(forms.ModelForm):
     files = MultipleFileField(
-        required=False, widget=MultipleFileInput(), label="Files",
+        required=False,
+        widget=MultipleFileInput(),
+        label="Files",
         help_text="PDF productions, .eml or .mbox files, or ZIP archives of them.",
-    )  # fmt: skip
+    )
     folder = forms.ChoiceField(required=False, label="Or a folder on the server")
     source_url = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", label="Source URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Source URL",
         help_text="Where the release was published, if it was.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Batch
-        fields = ["name", "title", "agency", "request_number", "released_on", "timezone",
-                  "source_url", "notes"]  # fmt: skip
+        fields = [
+            "name",
+            "title",
+            "agency",
+            "request_number",
+            "released_on",
+            "timezone",
+            "source_url",
+            "notes",
+        ]
         widgets = {"released_on": forms.DateInput(attrs={"type": "date"})}
         labels = {"released_on": "Release date", "timezone": "Time zone"}
 
@@ -78,8 +91,11 @@ class NewBatchForm(forms.ModelForm):
 
 
 def _upload_context(form) -> dict:
-    return {"form": form, "limit": filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES),
-            "has_root": settings.IMPORT_ROOT is not None}  # fmt: skip
+    return {
+        "form": form,
+        "limit": filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES),
+        "has_root": settings.IMPORT_ROOT is not None,
+    }
 
 
 @roles.requires(roles.IMPORT)
@@ -89,9 +105,11 @@ def new_batch(request):
     if request.method == "POST" and form.is_valid():
         try:
             import_jobs.start_batch(
-                form.save(commit=False), form.cleaned_data["files"],
-                form.cleaned_data.get("folder", ""), request.user,
-            )  # fmt: skip
+                form.save(commit=False),
+                form.cleaned_data["files"],
+                form.cleaned_data.get("folder", ""),
+                request.user,
+            )
         except import_jobs.ImportRequestError as error:
             form.add_error(None, str(error))
         else:
@@ -102,8 +120,11 @@ def new_batch(request):
 
 def _progress_context(batch: Batch) -> dict:
     job = batch.import_jobs.select_related("created_by").first()
-    context = {"batch": batch, "progress": import_jobs.progress(job) if job else None,
-               "may_retry": job is not None}  # fmt: skip
+    context = {
+        "batch": batch,
+        "progress": import_jobs.progress(job) if job else None,
+        "may_retry": job is not None,
+    }
     if context["progress"] is None or context["progress"].finished:
         context["report"] = kept(f"batch-report:{batch.pk}", lambda: batch_report(batch))
     return context
@@ -172,8 +193,13 @@ def delete(request, name: str):
         return redirect("batches")
     plan = plan_deletion(batch)
     notes = plan.notes.order_by("thread_id", "created_at")
-    context = {"batch": batch, "plan": plan, "busy": busy,
-               "notes": list(notes[:NOTES_LISTED]), "notes_count": notes.count()}  # fmt: skip
+    context = {
+        "batch": batch,
+        "plan": plan,
+        "busy": busy,
+        "notes": list(notes[:NOTES_LISTED]),
+        "notes_count": notes.count(),
+    }
     return render(
         request,
         "documents/batch_delete.html",

@@ -85,7 +85,7 @@ def import_entry(
 
 
 def _child(importer: BatchImporter, entry: SourceInput, sender, memory_bytes: int | None) -> None:
-    _die_with_parent()
+    die_with_parent(signal.SIGKILL)
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     importer.progress = lambda name, outcome, pages: pages and sender.send(("pages", pages))
@@ -98,7 +98,9 @@ def _child(importer: BatchImporter, entry: SourceInput, sender, memory_bytes: in
     connections.close_all()
 
 
-def _die_with_parent() -> None:
-    # Not on Linux: an orphan may finish its one file (its transaction is still whole).
+def die_with_parent(signum: int) -> None:
+    """Have the kernel send ``signum`` to this process when its parent dies.
+
+    Not on Linux: an orphan may live on (an import child's transaction is still whole)."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signum)

@@ -36,10 +36,15 @@ def add_note(request, pk: int):
             return redirect("thread", pk)
     try:
         note = annotations.add_note(
-            thread, request.user, post.get("body", ""), post.get("visibility", ""),
-            document=document, quote=post.get("quote", ""), prefix=post.get("prefix", ""),
+            thread,
+            request.user,
+            post.get("body", ""),
+            post.get("visibility", ""),
+            document=document,
+            quote=post.get("quote", ""),
+            prefix=post.get("prefix", ""),
             suffix=post.get("suffix", ""),
-        )  # fmt: skip
+        )
     except annotations.NoteError as error:
         messages.error(request, f"The note was not saved: {error}")
         return redirect("thread", pk)
@@ -55,15 +60,20 @@ def edit_note(request, pk: int):
     error = ""
     if request.method == "POST":
         try:
-            annotations.edit_note(note, request.user, request.POST.get("body", ""),
-                                  request.POST.get("visibility", ""))  # fmt: skip
+            annotations.edit_note(
+                note, request.user, request.POST.get("body", ""), request.POST.get("visibility", "")
+            )
         except annotations.NoteError as problem:
             error = str(problem)
         else:
             messages.success(request, "Note changed.")
             return redirect(_note_url(note))
-    context = {"note": note, "error": error, "may": roles.abilities(request.user),
-               "visibilities": Annotation.Visibility.choices}  # fmt: skip
+    context = {
+        "note": note,
+        "error": error,
+        "may": roles.abilities(request.user),
+        "visibilities": Annotation.Visibility.choices,
+    }
     return render(request, "documents/note_edit.html", context, status=400 if error else 200)
 
 
@@ -83,8 +93,12 @@ def _notes_page(request, notes, owner, heading: str):
     ordered = annotations.with_relations(notes).order_by("-updated_at", "-pk")
     page = Paginator(ordered, NOTES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = annotations.prepared(page.object_list, request.user)
-    context = {"page": page, "owner": owner, "heading": heading,
-               "page_urls": pages_around(page, lambda number: f"?page={number}")}  # fmt: skip
+    context = {
+        "page": page,
+        "owner": owner,
+        "heading": heading,
+        "page_urls": pages_around(page, lambda number: f"?page={number}"),
+    }
     return render(request, "documents/notes.html", context)
 
 

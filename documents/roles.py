@@ -29,15 +29,32 @@ AUDIT = "documents.view_auditentry"
 
 _READER = [READ, NOTE]
 _EDITOR = _READER + [
-    TAG, SHARE, REPAIR, EDIT_PERSON_ALIASES, "documents.delete_personalias", EDIT_PLACE_ALIASES,
-    "documents.delete_jurisdictionalias", "taggit.add_tag",
-]  # fmt: skip
+    TAG,
+    SHARE,
+    REPAIR,
+    EDIT_PERSON_ALIASES,
+    "documents.delete_personalias",
+    EDIT_PLACE_ALIASES,
+    "documents.delete_jurisdictionalias",
+    "taggit.add_tag",
+]
 _ADMIN = _EDITOR + [
-    MODERATE, IMPORT, AUDIT, "documents.view_batch", "documents.change_batch",
-    "documents.delete_batch", "documents.view_sourcefile", "documents.view_threadchange",
-    "auth.view_user", "auth.add_user", "auth.change_user", "auth.delete_user", "auth.view_group",
-    "taggit.change_tag", "taggit.delete_tag",
-]  # fmt: skip
+    MODERATE,
+    IMPORT,
+    AUDIT,
+    "documents.view_batch",
+    "documents.change_batch",
+    "documents.delete_batch",
+    "documents.view_sourcefile",
+    "documents.view_threadchange",
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.delete_user",
+    "auth.view_group",
+    "taggit.change_tag",
+    "taggit.delete_tag",
+]
 ROLE_PERMISSIONS = {READER: _READER, EDITOR: _EDITOR, ADMIN: _ADMIN}
 
 

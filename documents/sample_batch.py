@@ -334,9 +334,13 @@ def write_generated_production(path: Path, emails: int, first: int = 0) -> None:
             for line in range(30)
         ]
         email = SampleEmail(
-            f"e{n}", sender, [recipient], _at(1, 8, 0) + timedelta(minutes=7 * n),
-            f"Deployment update {n // 3}", body,
-        )  # fmt: skip
+            f"e{n}",
+            sender,
+            [recipient],
+            _at(1, 8, 0) + timedelta(minutes=7 * n),
+            f"Deployment update {n // 3}",
+            body,
+        )
         blocks.append(_outlook(email, quoted=False))
     _draw_pdf(path, blocks, 1 + first)
 

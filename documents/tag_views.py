@@ -17,8 +17,12 @@ THREADS_PER_PAGE = 25
 
 
 def _tags_fragment(request, thread: Thread, error: str = ""):
-    context = {"thread": thread, "tags": thread.tags.order_by("name"), "tag_error": error,
-               "may": roles.abilities(request.user)}  # fmt: skip
+    context = {
+        "thread": thread,
+        "tags": thread.tags.order_by("name"),
+        "tag_error": error,
+        "may": roles.abilities(request.user),
+    }
     return render(request, "documents/_thread_tags.html", context)
 
 
@@ -65,6 +69,10 @@ def tag_detail(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
     threads = Thread.objects.filter(tags=tag).order_by("-last_sent_at", "-pk")
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"tag": tag, "page": page, "threads_url": list_url({"tag": slug}),
-               "page_urls": pages_around(page, lambda number: f"?page={number}")}  # fmt: skip
+    context = {
+        "tag": tag,
+        "page": page,
+        "threads_url": list_url({"tag": slug}),
+        "page_urls": pages_around(page, lambda number: f"?page={number}"),
+    }
     return render(request, "documents/tag.html", context)

@@ -193,10 +193,18 @@ DATE_FILTERS = ("year", "month", "start", "end")
 FORM_HIDDEN = ("person", "sender", "recipient", "year", "month")
 # What each filter's chip says before the value.
 CHIP_NAMES = {
-    "year": "Year", "month": "Month", "start": "From", "end": "To", "person": "Participant",
-    "sender": "From", "recipient": "To", "place": "Jurisdiction", "tag": "Tag",
-    "batch": "Batch", "exemption": "Exemption",
-}  # fmt: skip
+    "year": "Year",
+    "month": "Month",
+    "start": "From",
+    "end": "To",
+    "person": "Participant",
+    "sender": "From",
+    "recipient": "To",
+    "place": "Jurisdiction",
+    "tag": "Tag",
+    "batch": "Batch",
+    "exemption": "Exemption",
+}
 
 
 @dataclass(frozen=True)

@@ -47,10 +47,14 @@ def merge_threads(source: Thread, target: Thread, user, reason: str = "") -> Thr
             ThreadChange.Kind.MERGE, moves, source, target, user, reason, created_target=False
         )
         audit.record(
-            user, AuditEntry.Action.THREADS_MERGED, _label(target),
-            reverse("thread", args=[target.pk]), merged=merged, emails=len(moves),
+            user,
+            AuditEntry.Action.THREADS_MERGED,
+            _label(target),
+            reverse("thread", args=[target.pk]),
+            merged=merged,
+            emails=len(moves),
             change=change.pk,
-        )  # fmt: skip
+        )
     return change
 
 
@@ -68,14 +72,24 @@ def move_email(document: Document, target: Thread | None, user, reason: str = ""
             )
         _lock(source, target)
         change = _apply(
-            ThreadChange.Kind.MOVE, [[document.pk, source.pk, target.pk]], source, target, user,
-            reason, created_target=created,
-        )  # fmt: skip
+            ThreadChange.Kind.MOVE,
+            [[document.pk, source.pk, target.pk]],
+            source,
+            target,
+            user,
+            reason,
+            created_target=created,
+        )
         audit.record(
-            user, AuditEntry.Action.EMAIL_MOVED, f"email {document.pk}: {document.subject}",
-            reverse("document", args=[document.pk]), from_thread=source.pk, to_thread=target.pk,
-            new_thread=created, change=change.pk,
-        )  # fmt: skip
+            user,
+            AuditEntry.Action.EMAIL_MOVED,
+            f"email {document.pk}: {document.subject}",
+            reverse("document", args=[document.pk]),
+            from_thread=source.pk,
+            to_thread=target.pk,
+            new_thread=created,
+            change=change.pk,
+        )
     return change
 
 
@@ -98,18 +112,29 @@ def _apply(kind, moves, source: Thread, target: Thread, user, reason, *, created
         tags = [tag.name for tag in source.tags.all()]
         added_tags = [name for name in tags if name.casefold() not in have]
         removed.append(
-            {"id": source.pk, "subject": source.subject,
-             "normalized_subject": source.normalized_subject, "tags": tags}
-        )  # fmt: skip
+            {
+                "id": source.pk,
+                "subject": source.subject,
+                "normalized_subject": source.normalized_subject,
+                "tags": tags,
+            }
+        )
         if added_tags:
             target.tags.add(*added_tags)
         source.delete()
     refresh_threads({target.pk} | (set() if emptied else {source.pk}))
     change = ThreadChange.objects.create(
-        kind=kind, target=target, target_number=target.pk, created_target=created_target,
-        moves=moves, removed_threads=removed, added_tags=added_tags,
-        moved_annotations=moved_notes, reason=reason[:500], made_by=user,
-    )  # fmt: skip
+        kind=kind,
+        target=target,
+        target_number=target.pk,
+        created_target=created_target,
+        moves=moves,
+        removed_threads=removed,
+        added_tags=added_tags,
+        moved_annotations=moved_notes,
+        reason=reason[:500],
+        made_by=user,
+    )
     _changed({target.pk} | (set() if emptied else {source.pk}))
     return change
 
@@ -162,9 +187,12 @@ def undo(change: ThreadChange, user) -> None:
         change.undone_at, change.undone_by = timezone.now(), user
         change.save(update_fields=["undone_at", "undone_by"])
         audit.record(
-            user, AuditEntry.Action.REPAIR_UNDONE, str(change), reverse("thread-changes"),
+            user,
+            AuditEntry.Action.REPAIR_UNDONE,
+            str(change),
+            reverse("thread-changes"),
             change=change.pk,
-        )  # fmt: skip
+        )
         _changed(touched)
 
 

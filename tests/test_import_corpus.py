@@ -55,9 +55,12 @@ def test_every_dc_bega_eml_imports(media_root, gazetteer_db):
             "My Resignation from the Board of Ethics and Government Accountability _Redacted.pdf",
             "My Resignation from the Board of Ethics and Government Accountability .msg.eml",
         ),
-        ("Re_ possible to delay mtg a day or so_ _Redacted.pdf", "RE  possible to delay mtg a day or so   (1).msg.eml"),
+        (
+            "Re_ possible to delay mtg a day or so_ _Redacted.pdf",
+            "RE  possible to delay mtg a day or so   (1).msg.eml",
+        ),
     ],
-)  # fmt: skip
+)
 def test_outlook_pdf_emails_match_their_eml_copies(pdf, eml, tmp_path, media_root, gazetteer_db):
     release = tmp_path / "release"
     release.mkdir()

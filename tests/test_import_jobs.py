@@ -61,8 +61,13 @@ def post_batch(client, name: str, files: list[SimpleUploadedFile], **fields):
 
 
 def test_an_uploaded_zip_is_stored_queued_and_imported_by_the_worker(admin_client, tmp_path):
-    response = post_batch(admin_client, "ice-2010", [SimpleUploadedFile("release.zip", sample_zip(tmp_path))],
-                          agency="ICE", request_number="2010-FOIA-2674")  # fmt: skip
+    response = post_batch(
+        admin_client,
+        "ice-2010",
+        [SimpleUploadedFile("release.zip", sample_zip(tmp_path))],
+        agency="ICE",
+        request_number="2010-FOIA-2674",
+    )
     assert response.status_code == 302 and response["Location"] == reverse(
         "batch-import", args=["ice-2010"]
     )
@@ -83,10 +88,12 @@ def test_an_uploaded_zip_is_stored_queued_and_imported_by_the_worker(admin_clien
     assert job.status == ImportJob.Status.FINISHED and job.files_done == job.files_total == 5
     assert job.pages_done > 0 and job.failures == []
     assert sorted(batch.files.values_list("original_name", flat=True)) == [
-        "release.zip/release/ICE-production-1-outlook.pdf", "release.zip/release/ICE-production-2-notes.pdf",
-        "release.zip/release/SF-production-webmail.pdf", "release.zip/release/la-county.mbox",
+        "release.zip/release/ICE-production-1-outlook.pdf",
+        "release.zip/release/ICE-production-2-notes.pdf",
+        "release.zip/release/SF-production-webmail.pdf",
+        "release.zip/release/la-county.mbox",
         "release.zip/release/web-original.eml",
-    ]  # fmt: skip
+    ]
     assert service.search("county").total > 0  # indexed by the worker
     done = admin_client.get(reverse("batch-import-status", args=["ice-2010"])).content.decode()
     assert "hx-trigger" not in done  # polling stops

@@ -141,10 +141,28 @@ def test_export_contract(sample):
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(records) == len(truth.emails)
     assert set(records[0]) == {
-        "id", "thread_id", "batch", "source_file", "page_start", "page_end", "bates_start",
-        "bates_end", "appearances", "sender", "to", "cc", "bcc", "sent_at", "date_raw",
-        "subject", "body", "exemptions", "jurisdictions", "tags", "url",
-    }  # fmt: skip
+        "id",
+        "thread_id",
+        "batch",
+        "source_file",
+        "page_start",
+        "page_end",
+        "bates_start",
+        "bates_end",
+        "appearances",
+        "sender",
+        "to",
+        "cc",
+        "bcc",
+        "sent_at",
+        "date_raw",
+        "subject",
+        "body",
+        "exemptions",
+        "jurisdictions",
+        "tags",
+        "url",
+    }
     draft = next(r for r in records if r["subject"] == truth.emails["draft"].subject)
     assert draft["sent_at"] == "2010-05-04T14:14:00-07:00"
     assert (draft["page_start"], draft["page_end"]) == (3, 4)

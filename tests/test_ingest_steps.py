@@ -66,12 +66,17 @@ def test_exemption_variants(text, codes):
     [
         ("Venturella, David", "David Venturella", "", ""),
         ("David Venturella/ICE/DHS@DHS", "David Venturella", "", "ICE/DHS"),
-        ("Venturella, David [mailto:David.Venturella@dhs.gov]", "David Venturella", "david.venturella@dhs.gov", ""),
+        (
+            "Venturella, David [mailto:David.Venturella@dhs.gov]",
+            "David Venturella",
+            "david.venturella@dhs.gov",
+            "",
+        ),
         ("Ivy Frye [Ivy_Frye@gov. state. ak. us]", "Ivy Frye", "ivy_frye@gov.state.ak.us", ""),
         ("Collier, Tameka (BEGA)", "Tameka Collier", "", "BEGA"),
         ("/O=DHS/OU=ICE/CN=RECIPIENTS/CN=DVENTURELLA", "DVENTURELLA", "", ""),
     ],
-)  # fmt: skip
+)
 def test_addresses(raw, name, email, organization):
     address = parse_address(raw)
     assert (address.name, address.email, address.organization) == (name, email, organization)
@@ -148,10 +153,18 @@ def test_quoted_chain_in_all_forms():
 def test_furniture_is_data_not_text():
     texts = ["The county asked.", "ICE replied.", "The state agreed."]
     pages = [
-        (n, ("UNCLASSIFIED//FOR OFFICIAL USE ONLY", texts[n - 1], "RELEASE IN PART B6",
-             f"Page {n} of 3", f"NIH-00096{n}"))
+        (
+            n,
+            (
+                "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+                texts[n - 1],
+                "RELEASE IN PART B6",
+                f"Page {n} of 3",
+                f"NIH-00096{n}",
+            ),
+        )
         for n in (1, 2, 3)
-    ]  # fmt: skip
+    ]
     cleaned = clean_pages(pages)
     assert [page.lines for page in cleaned] == [(text,) for text in texts]
     assert [page.bates for page in cleaned] == ["NIH-000961", "NIH-000962", "NIH-000963"]
@@ -214,9 +227,12 @@ def test_headers_broken_mid_word_by_a_converter():
     assert email.body.startswith("Please place the attached on the agenda.")
     assert "Content-Disposition: ignore this line" in email.body  # a body stays a body
     assert email.attachments == [
-        {"name": "Open+Meetings+Act+Regulations.doc", "content_type": "application/msword",
-         "size": 12}
-    ]  # fmt: skip
+        {
+            "name": "Open+Meetings+Act+Regulations.doc",
+            "content_type": "application/msword",
+            "size": 12,
+        }
+    ]
 
 
 def test_emails_stream_out_of_a_long_production():

@@ -25,10 +25,25 @@ EDITORS = {"Editor", "Admin"}
 EVERYONE = {"Reader", "Editor", "Admin"}
 # Pages anyone who may read opens; none of them changes anything.
 READ_ONLY = {
-    "home", "document", "threads", "thread", "thread-json", "thread-mbox", "source-original",
-    "page-text", "people", "person", "jurisdictions", "jurisdiction", "batches", "batch", "tags",
-    "tag", "user-notes", "thread-notes-csv",
-}  # fmt: skip
+    "home",
+    "document",
+    "threads",
+    "thread",
+    "thread-json",
+    "thread-mbox",
+    "source-original",
+    "page-text",
+    "people",
+    "person",
+    "jurisdictions",
+    "jurisdiction",
+    "batches",
+    "batch",
+    "tags",
+    "tag",
+    "user-notes",
+    "thread-notes-csv",
+}
 
 
 @pytest.fixture
@@ -60,8 +75,18 @@ def world(gazetteer_db, media_root):
         batch=failed.batch, kind="upload", status="finished", source_dirs=["/nowhere"]
     )
     AuditEntry.objects.all().delete()
-    return {"failed": failed, "users": users, "thread": first.thread, "other": other.thread, "email": first,
-            "note": note, "change": change, "person": person, "place": place, "alias": alias}  # fmt: skip
+    return {
+        "failed": failed,
+        "users": users,
+        "thread": first.thread,
+        "other": other.thread,
+        "email": first,
+        "note": note,
+        "change": change,
+        "person": person,
+        "place": place,
+        "alias": alias,
+    }
 
 
 def _person_alias(w):
@@ -70,30 +95,186 @@ def _person_alias(w):
 
 # name, method, url(world), data(world), roles allowed, whether it writes (an audit entry)
 ENDPOINTS = [
-    ("thread-tags", "post", lambda w: reverse("thread-tags", args=[w["thread"].pk]), lambda w: {"tags": "sheriff"}, EDITORS, True),
-    ("thread-tag-remove", "post", lambda w: reverse("thread-tag-remove", args=[w["thread"].pk, "opt-out"]), lambda w: {}, EDITORS, True),
-    ("tag-suggestions", "get", lambda w: reverse("tag-suggestions") + "?tags=op", lambda w: {}, EDITORS, False),
-    ("thread-note-add", "post", lambda w: reverse("thread-note-add", args=[w["thread"].pk]), lambda w: {"body": "Mine.", "visibility": "private"}, EVERYONE, True),
-    ("note-edit", "post", lambda w: reverse("note-edit", args=[w["note"].pk]), lambda w: {"body": "Changed.", "visibility": "shared"}, {"Editor"}, True),
-    ("note-delete", "post", lambda w: reverse("note-delete", args=[w["note"].pk]), lambda w: {}, EDITORS, True),
+    (
+        "thread-tags",
+        "post",
+        lambda w: reverse("thread-tags", args=[w["thread"].pk]),
+        lambda w: {"tags": "sheriff"},
+        EDITORS,
+        True,
+    ),
+    (
+        "thread-tag-remove",
+        "post",
+        lambda w: reverse("thread-tag-remove", args=[w["thread"].pk, "opt-out"]),
+        lambda w: {},
+        EDITORS,
+        True,
+    ),
+    (
+        "tag-suggestions",
+        "get",
+        lambda w: reverse("tag-suggestions") + "?tags=op",
+        lambda w: {},
+        EDITORS,
+        False,
+    ),
+    (
+        "thread-note-add",
+        "post",
+        lambda w: reverse("thread-note-add", args=[w["thread"].pk]),
+        lambda w: {"body": "Mine.", "visibility": "private"},
+        EVERYONE,
+        True,
+    ),
+    (
+        "note-edit",
+        "post",
+        lambda w: reverse("note-edit", args=[w["note"].pk]),
+        lambda w: {"body": "Changed.", "visibility": "shared"},
+        {"Editor"},
+        True,
+    ),
+    (
+        "note-delete",
+        "post",
+        lambda w: reverse("note-delete", args=[w["note"].pk]),
+        lambda w: {},
+        EDITORS,
+        True,
+    ),
     ("my-notes", "get", lambda w: reverse("my-notes"), lambda w: {}, EVERYONE, False),
-    ("thread-merge", "post", lambda w: reverse("thread-merge", args=[w["other"].pk]), lambda w: {"target": w["thread"].pk}, EDITORS, True),
-    ("email-move", "post", lambda w: reverse("email-move", args=[w["email"].pk]), lambda w: {"target": "new"}, EDITORS, True),
+    (
+        "thread-merge",
+        "post",
+        lambda w: reverse("thread-merge", args=[w["other"].pk]),
+        lambda w: {"target": w["thread"].pk},
+        EDITORS,
+        True,
+    ),
+    (
+        "email-move",
+        "post",
+        lambda w: reverse("email-move", args=[w["email"].pk]),
+        lambda w: {"target": "new"},
+        EDITORS,
+        True,
+    ),
     ("thread-changes", "get", lambda w: reverse("thread-changes"), lambda w: {}, EDITORS, False),
-    ("thread-change-undo", "post", lambda w: reverse("thread-change-undo", args=[w["change"].pk]), lambda w: {}, EDITORS, True),
-    ("person-alias-add", "post", lambda w: reverse("person-alias-add", args=[w["person"].pk]), lambda w: {"alias": "D. Venturella <dventurella@ice.gov>"}, EDITORS, True),
-    ("person-alias-remove", "post", lambda w: reverse("person-alias-remove", args=[w["person"].pk, _person_alias(w)]), lambda w: {}, EDITORS, True),
-    ("place-alias-add", "post", lambda w: reverse("place-alias-add", args=[w["place"].slug]), lambda w: {"alias": "Santa Clara Cty"}, EDITORS, True),
-    ("place-alias-remove", "post", lambda w: reverse("place-alias-remove", args=[w["place"].slug, w["alias"].pk]), lambda w: {}, EDITORS, True),
-    ("batch-new", "post", lambda w: reverse("batch-new"), lambda w: {"name": "matrix", "timezone": "UTC", "files": [SimpleUploadedFile("a.eml", b"From: a@b.c\nTo: d@e.f\nSubject: x\n\nHi")]}, {"Admin"}, False),
-    ("batch-import", "get", lambda w: reverse("batch-import", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, False),
-    ("batch-import-status", "get", lambda w: reverse("batch-import-status", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, False),
-    ("batch-retry", "post", lambda w: reverse("batch-retry", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, False),
-    ("batch-file-replace", "post", lambda w: reverse("batch-file-replace", args=[w["failed"].batch.name, w["failed"].pk]), lambda w: {"file": SimpleUploadedFile("broken.pdf", b"%PDF-1.4 fixed")}, {"Admin"}, False),
-    ("batch-delete", "post", lambda w: reverse("batch-delete", args=[w["failed"].batch.name]), lambda w: {}, {"Admin"}, True),
-    ("admin-audit-log", "get", lambda w: reverse("admin:documents_auditentry_changelist"), lambda w: {}, {"Admin"}, False),
-    ("admin-users", "post", lambda w: reverse("admin:auth_user_add"), lambda w: {"username": "newbie", "password1": "a long new passphrase 1", "password2": "a long new passphrase 1", "usable_password": "true"}, {"Admin"}, False),
-]  # fmt: skip
+    (
+        "thread-change-undo",
+        "post",
+        lambda w: reverse("thread-change-undo", args=[w["change"].pk]),
+        lambda w: {},
+        EDITORS,
+        True,
+    ),
+    (
+        "person-alias-add",
+        "post",
+        lambda w: reverse("person-alias-add", args=[w["person"].pk]),
+        lambda w: {"alias": "D. Venturella <dventurella@ice.gov>"},
+        EDITORS,
+        True,
+    ),
+    (
+        "person-alias-remove",
+        "post",
+        lambda w: reverse("person-alias-remove", args=[w["person"].pk, _person_alias(w)]),
+        lambda w: {},
+        EDITORS,
+        True,
+    ),
+    (
+        "place-alias-add",
+        "post",
+        lambda w: reverse("place-alias-add", args=[w["place"].slug]),
+        lambda w: {"alias": "Santa Clara Cty"},
+        EDITORS,
+        True,
+    ),
+    (
+        "place-alias-remove",
+        "post",
+        lambda w: reverse("place-alias-remove", args=[w["place"].slug, w["alias"].pk]),
+        lambda w: {},
+        EDITORS,
+        True,
+    ),
+    (
+        "batch-new",
+        "post",
+        lambda w: reverse("batch-new"),
+        lambda w: {
+            "name": "matrix",
+            "timezone": "UTC",
+            "files": [SimpleUploadedFile("a.eml", b"From: a@b.c\nTo: d@e.f\nSubject: x\n\nHi")],
+        },
+        {"Admin"},
+        False,
+    ),
+    (
+        "batch-import",
+        "get",
+        lambda w: reverse("batch-import", args=[w["failed"].batch.name]),
+        lambda w: {},
+        {"Admin"},
+        False,
+    ),
+    (
+        "batch-import-status",
+        "get",
+        lambda w: reverse("batch-import-status", args=[w["failed"].batch.name]),
+        lambda w: {},
+        {"Admin"},
+        False,
+    ),
+    (
+        "batch-retry",
+        "post",
+        lambda w: reverse("batch-retry", args=[w["failed"].batch.name]),
+        lambda w: {},
+        {"Admin"},
+        False,
+    ),
+    (
+        "batch-file-replace",
+        "post",
+        lambda w: reverse("batch-file-replace", args=[w["failed"].batch.name, w["failed"].pk]),
+        lambda w: {"file": SimpleUploadedFile("broken.pdf", b"%PDF-1.4 fixed")},
+        {"Admin"},
+        False,
+    ),
+    (
+        "batch-delete",
+        "post",
+        lambda w: reverse("batch-delete", args=[w["failed"].batch.name]),
+        lambda w: {},
+        {"Admin"},
+        True,
+    ),
+    (
+        "admin-audit-log",
+        "get",
+        lambda w: reverse("admin:documents_auditentry_changelist"),
+        lambda w: {},
+        {"Admin"},
+        False,
+    ),
+    (
+        "admin-users",
+        "post",
+        lambda w: reverse("admin:auth_user_add"),
+        lambda w: {
+            "username": "newbie",
+            "password1": "a long new passphrase 1",
+            "password2": "a long new passphrase 1",
+            "usable_password": "true",
+        },
+        {"Admin"},
+        False,
+    ),
+]
 LOGIN_PAGES = (reverse("login"), reverse("admin:login"))
 # Writes whose effect is a queued import job (the audit entry comes when the worker finishes).
 JOBS_QUEUED = {"batch-new", "batch-retry", "batch-file-replace"}
@@ -137,8 +318,16 @@ def test_every_address_of_the_site_is_in_the_matrix_or_read_only():
                 "search",
             ):
                 names.add(inner.name)
-    accounts = {"login", "logout", "password_change", "password_change_done", "password_reset",
-                "password_reset_done", "password_reset_confirm", "password_reset_complete"}  # fmt: skip
+    accounts = {
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+    }
     matrix = {endpoint[0] for endpoint in ENDPOINTS}
     unplaced = names - READ_ONLY - matrix - accounts - {"healthz", "api-search"}
     assert not unplaced, f"add these to the permission matrix: {sorted(unplaced)}"

@@ -41,16 +41,21 @@ def thread(media_root):
     marquez = make_person("Miguel Marquez", "miguel.marquez@cco.sccgov.org")
     conversation = make_thread(subject="Santa Clara County opt out")
     request = make_document(
-        thread=conversation, sender=marquez, sent_at=at(2010, 5, 3, 9, 5),
+        thread=conversation,
+        sender=marquez,
+        sent_at=at(2010, 5, 3, 9, 5),
         body="Please tell us how a county may opt out. Call (b)(6) or b7C.",
         exemptions=["(b)(6)", "(b)(7)(C)"],
-    )  # fmt: skip
+    )
     add_recipient(request, venturella)
     add_recipient(request, None, field="cc", raw="(b)(6)", redacted=True)
     reply = make_document(
-        thread=conversation, sender=venturella, sent_at=at(2010, 5, 4, 16, 30), parent=request,
+        thread=conversation,
+        sender=venturella,
+        sent_at=at(2010, 5, 4, 16, 30),
+        parent=request,
         body="<b>Counties cannot opt out</b> of information sharing.",
-    )  # fmt: skip
+    )
     add_recipient(reply, marquez)
     make_appearance(
         request,
@@ -69,9 +74,15 @@ def thread(media_root):
         bates_end="",
     )
     make_appearance(
-        request, source, kind=Appearance.Kind.QUOTED, quoted_in=reply,
-        first_page=4, last_page=4, bates_start="ICE2010FOIA2674.0003438", bates_end="",
-    )  # fmt: skip
+        request,
+        source,
+        kind=Appearance.Kind.QUOTED,
+        quoted_in=reply,
+        first_page=4,
+        last_page=4,
+        bates_start="ICE2010FOIA2674.0003438",
+        bates_end="",
+    )
     refresh_threads({conversation.pk})
     return conversation, request, reply, source
 
@@ -79,8 +90,11 @@ def thread(media_root):
 def test_exemption_spans_find_each_printed_form():
     text = "Call (b)(6) or (b) (7)(C), b6, B7c; not b6b or abc6."
     assert [code for _, _, code in exemption_spans(text)] == [
-        "(b)(6)", "(b)(7)(C)", "(b)(6)", "(b)(7)(C)",
-    ]  # fmt: skip
+        "(b)(6)",
+        "(b)(7)(C)",
+        "(b)(6)",
+        "(b)(7)(C)",
+    ]
     start, end, _ = exemption_spans(text)[1]
     assert text[start:end] == "(b) (7)(C)"
 
@@ -104,8 +118,11 @@ def test_the_thread_page_shows_each_email_escaped_with_codes_marked(client, thre
     assert page.index(f'id="message-{request.pk}"') < page.index(f'id="message-{reply.pk}"')
     assert "&lt;b&gt;Counties cannot opt out&lt;/b&gt;" in page
     assert "<b>Counties" not in page
-    assert re.search(r'<span class="redaction-code" title="\(b\)\(6\) Personal privacy">\(b\)\(6\)</span> or '
-                     r'<span class="redaction-code" title="\(b\)\(7\)\(C\)[^"]*">b7C</span>', page)  # fmt: skip
+    assert re.search(
+        r'<span class="redaction-code" title="\(b\)\(6\) Personal privacy">\(b\)\(6\)</span> or '
+        r'<span class="redaction-code" title="\(b\)\(7\)\(C\)[^"]*">b7C</span>',
+        page,
+    )
     assert '<span class="redacted">(b)(6)</span>' in page  # the redacted Cc
     assert 'href="/threads/?exemption=%28b%29%287%29%28C%29"' in page  # an exemption chip
 

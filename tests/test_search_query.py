@@ -49,11 +49,17 @@ CASES = [
     (
         '"opt out of Secure Communities"',
         phrase_anywhere("opt", "out", "secur", "commun"),
-    ),  # fmt: skip
+    ),
     ("activ*", anywhere(q.Prefix, "activ")),
-    ("(rapp OR venturella) opt", q.And([
-        q.Or([anywhere(q.Term, "rapp"), anywhere(q.Term, "venturella")]),
-        anywhere(q.Term, "opt")])),
+    (
+        "(rapp OR venturella) opt",
+        q.And(
+            [
+                q.Or([anywhere(q.Term, "rapp"), anywhere(q.Term, "venturella")]),
+                anywhere(q.Term, "opt"),
+            ]
+        ),
+    ),
     ("from:rapp", q.Term("sender", "rapp")),
     ("FROM:Rapp", q.Term("sender", "rapp")),
     ("to:venturella", q.Term("to", "venturella")),
@@ -65,19 +71,23 @@ CASES = [
     ('tag:"opt-out question"', q.Term("tags", "Opt-out question")),
     ("batch:ice-2010", q.Term("batches", "ice-2010")),
     ("exemption:b6", q.Or([q.Term("exemptions", "(b)(6)"), q.Prefix("exemptions", "(b)(6)(")])),
-    ("exemption:(b)(7)(c)", q.Or([q.Term("exemptions", "(b)(7)(C)"),
-                                 q.Prefix("exemptions", "(b)(7)(C)(")])),
+    (
+        "exemption:(b)(7)(c)",
+        q.Or([q.Term("exemptions", "(b)(7)(C)"), q.Prefix("exemptions", "(b)(7)(C)(")]),
+    ),
     ("thread:42", q.Term("thread", 42)),
     ("bates:ICE2010FOIA2674.0003437", q.Term("bates", "ice2010foia2674.0003437")),
     ("date:2010", q.DateRange("sent_at", utc(2010, 1, 1), utc(2011, 1, 1), endexcl=True)),
     ("date:2010-05", q.DateRange("sent_at", utc(2010, 5, 1), utc(2010, 6, 1), endexcl=True)),
     ("date:2010-12", q.DateRange("sent_at", utc(2010, 12, 1), utc(2011, 1, 1), endexcl=True)),
     ("date:2010-05-07", q.DateRange("sent_at", utc(2010, 5, 7), utc(2010, 5, 8), endexcl=True)),
-    ("date:2010-05..2010-07",
-     q.DateRange("sent_at", utc(2010, 5, 1), utc(2010, 8, 1), endexcl=True)),
+    (
+        "date:2010-05..2010-07",
+        q.DateRange("sent_at", utc(2010, 5, 1), utc(2010, 8, 1), endexcl=True),
+    ),
     ("NOT draft", q.And([q.Every(), q.Not(anywhere(q.Term, "draft"))])),
     ("-from:rapp", q.And([q.Every(), q.Not(q.Term("sender", "rapp"))])),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("typed", "expected"), CASES, ids=[case[0] for case in CASES])
@@ -100,7 +110,7 @@ MALFORMED = [
     ("thread:abc", q.NullQuery, "thread: takes"),
     ("exemption:zz", q.NullQuery, "exemption: takes"),
     ("sender:rapp", q.And([anywhere(q.Term, "sender"), anywhere(q.Term, "rapp")]), "not a field"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("typed", "expected", "note"), MALFORMED, ids=[m[0] for m in MALFORMED])

@@ -19,6 +19,8 @@ from foia_archive.env import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_LIMIT_SECONDS = 90
+# The issue asks for "within a few seconds"; serve's grace before killing is 5.
+STOP_LIMIT_SECONDS = 8
 
 
 @pytest.fixture
@@ -61,16 +63,14 @@ def wait_for(url: str, limit: float) -> tuple[int, str]:
             time.sleep(0.5)
 
 
-def test_serve_prepares_a_fresh_database_serves_pages_and_stops_cleanly(
-    fresh_database_url, tmp_path
-):
-    port = free_port()
+def start_serve(database_url: str, folder: Path, port: int) -> subprocess.Popen:
+    """`manage.py serve` in a session of its own, as `make run` runs in a terminal."""
     env = os.environ | {
-        "DATABASE_URL": fresh_database_url,
-        "WHOOSH_PATH": str(tmp_path / "whoosh"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
+        "DATABASE_URL": database_url,
+        "WHOOSH_PATH": str(folder / "whoosh"),
+        "MEDIA_ROOT": str(folder / "media"),
     }
-    server = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
@@ -79,6 +79,44 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_cleanly(
         text=True,
         start_new_session=True,
     )
+
+
+def session_processes(server: subprocess.Popen) -> list[str]:
+    found = subprocess.run(
+        ["pgrep", "-a", "-s", str(server.pid)], capture_output=True, text=True
+    ).stdout
+    return found.strip().splitlines()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def stop(server: subprocess.Popen, signum: int, again: bool = False) -> tuple[str, float]:
+    """Send ``signum`` to the server's whole process group (twice, a moment apart, when
+    ``again``: an impatient user); its output and the seconds until no process of it is left."""
+    started = time.monotonic()
+    os.killpg(server.pid, signum)
+    if again:
+        time.sleep(0.5)
+        os.killpg(server.pid, signum)
+    output, _ = server.communicate(timeout=60)
+    while session_processes(server) and time.monotonic() - started < 60:
+        time.sleep(0.1)
+    return output, time.monotonic() - started
+
+
+def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
+    fresh_database_url, tmp_path
+):
+    port = free_port()
+    server = start_serve(fresh_database_url, tmp_path, port)
     try:
         status, health = wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS)
         assert status == 200
@@ -92,12 +130,84 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_cleanly(
         )
         assert workers.stdout.strip(), "the background task worker is running"
     finally:
-        os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
-        output, _ = server.communicate(timeout=30)
+        output, seconds = stop(server, signal.SIGTERM)
     assert server.returncode == 0, output
     assert "Created the admin account" in output
     assert "password:" in output
     assert "Gazetteer: 4," in output
     assert "Stopped." in output
-    leftover = subprocess.run(["pgrep", "-s", str(server.pid)], capture_output=True, text=True)
-    assert not leftover.stdout.strip(), "no web or worker process outlives Ctrl-C"
+    assert not session_processes(server), "no web or worker process outlives the signal"
+    assert seconds < STOP_LIMIT_SECONDS
+    assert port_is_free(port)
+
+
+QUEUE_A_LONG_IMPORT = """
+from pathlib import Path
+from documents.import_jobs import queue_job
+from documents.models import Batch, ImportJob
+from documents.sample_batch import write_generated_production
+folder = Path({folder!r})
+folder.mkdir()
+write_generated_production(folder / "long.pdf", 400)
+write_generated_production(folder / "second.pdf", 40, first=400)
+queue_job(Batch.objects.create(name="long", title="Long"), ImportJob.Kind.FOLDER, [folder], None)
+"""
+
+
+def job_state(database_url: str) -> tuple[str, str]:
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        row = conn.execute("SELECT status, current_file FROM documents_importjob").fetchone()
+    return row or ("", "")
+
+
+def test_ctrl_c_twice_stops_everything_within_seconds_mid_import_and_loses_nothing(
+    fresh_database_url, tmp_path
+):
+    port = free_port()
+    server = start_serve(fresh_database_url, tmp_path, port)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS)
+        # A second server on the same port says so in one line and gives up at once.
+        second = subprocess.run(
+            [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=os.environ | {"DATABASE_URL": fresh_database_url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode != 0
+        assert second.stderr.strip().splitlines() == [
+            f"CommandError: 127.0.0.1:{port} is already in use: stop the server holding it, "
+            f"or serve elsewhere (make run ADDRESS=127.0.0.1:{port + 1})."
+        ]
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                QUEUE_A_LONG_IMPORT.format(folder=str(tmp_path / "release")),
+            ],
+            cwd=ROOT,
+            env=os.environ
+            | {"DATABASE_URL": fresh_database_url, "MEDIA_ROOT": str(tmp_path / "media")},
+            check=True,
+            timeout=120,
+        )
+        deadline = time.monotonic() + 60
+        while job_state(fresh_database_url) != ("running", "long.pdf"):
+            assert time.monotonic() < deadline, "the worker did not start the import"
+            time.sleep(0.2)
+    finally:
+        output, seconds = stop(server, signal.SIGINT, again=True)  # Ctrl-C, Ctrl-C
+    assert not session_processes(server), output
+    assert seconds < STOP_LIMIT_SECONDS, output
+    assert port_is_free(port)
+    assert "Stopped." in output
+    # Nothing was recorded against the file being read: the job is resumed at the next start.
+    with psycopg.connect(fresh_database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM documents_sourcefile WHERE status = 'failed'"
+        ).fetchone() == (0,)
+    assert job_state(fresh_database_url)[0] == "running"

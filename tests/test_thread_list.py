@@ -26,9 +26,13 @@ pytestmark = pytest.mark.django_db
 
 def email(thread, sent_at, sender=None, to=(), places=(), exemptions=(), source=None):
     document = make_document(
-        thread=thread, sent_at=sent_at, sender=sender, subject=thread.subject,
-        sender_raw=sender.name if sender else "(b)(6)", exemptions=list(exemptions),
-    )  # fmt: skip
+        thread=thread,
+        sent_at=sent_at,
+        sender=sender,
+        subject=thread.subject,
+        sender_raw=sender.name if sender else "(b)(6)",
+        exemptions=list(exemptions),
+    )
     for person in to:
         add_recipient(document, person)
     document.jurisdictions.set(places)
@@ -66,10 +70,14 @@ def archive(gazetteer_db):
 
     refresh_threads({opt_out.pk, arlington_thread.pk, briefing.pk, undated.pk})
     return {
-        "venturella": venturella, "marquez": marquez, "rapp": rapp,
-        "opt_out": opt_out, "arlington": arlington_thread, "briefing": briefing,
+        "venturella": venturella,
+        "marquez": marquez,
+        "rapp": rapp,
+        "opt_out": opt_out,
+        "arlington": arlington_thread,
+        "briefing": briefing,
         "undated": undated,
-    }  # fmt: skip
+    }
 
 
 def subjects(client, **params) -> list[str]:
@@ -119,12 +127,16 @@ def test_people_filters_tell_sender_recipient_and_participant_apart(client, arch
     assert set(subjects(client, recipient=marquez)) == {"Santa Clara County opt out"}
     assert set(subjects(client, sender=rapp)) == {"Arlington activation", "Congressional briefing"}
     assert set(subjects(client, recipient=rapp)) == {
-        "Santa Clara County opt out", "Congressional briefing", "Undated note",
-    }  # fmt: skip
-    assert set(subjects(client, person=rapp)) == {
-        "Santa Clara County opt out", "Arlington activation", "Congressional briefing",
+        "Santa Clara County opt out",
+        "Congressional briefing",
         "Undated note",
-    }  # fmt: skip
+    }
+    assert set(subjects(client, person=rapp)) == {
+        "Santa Clara County opt out",
+        "Arlington activation",
+        "Congressional briefing",
+        "Undated note",
+    }
 
 
 @pytest.mark.parametrize(
@@ -197,8 +209,10 @@ def test_the_timeline_counts_emails_by_month_and_links_to_that_month(client, arc
     listing = client.get(reverse("threads"), {"place": "ca"}).context["listing"]
     bars = {bar.month.strftime("%Y-%m"): bar for bar in listing.timeline.bars}
     assert {month: bar.count for month, bar in bars.items()} == {
-        "2010-04": 1, "2010-05": 0, "2010-06": 2,
-    }  # fmt: skip
+        "2010-04": 1,
+        "2010-05": 0,
+        "2010-06": 2,
+    }
     assert bars["2010-06"].url == reverse("threads") + "?month=2010-06&place=ca"
     # A chosen month keeps the whole timeline in view, so another month is one click away.
     chosen = client.get(reverse("threads"), {"place": "ca", "month": "2010-06"})
@@ -206,8 +220,10 @@ def test_the_timeline_counts_emails_by_month_and_links_to_that_month(client, arc
     # A year or month chosen: that year's months, with counts, one chosen.
     months = chosen.context["listing"].months
     assert [(label, n, is_chosen) for label, n, _, is_chosen in months] == [
-        ("Apr", 1, False), ("May", 0, False), ("Jun", 2, True),
-    ]  # fmt: skip
+        ("Apr", 1, False),
+        ("May", 0, False),
+        ("Jun", 2, True),
+    ]
 
 
 def test_pages_and_the_same_queries_whatever_the_page_holds(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -12,15 +14,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from documents.importer import BatchImporter, BatchOptions
+from documents.isolated_import import die_with_parent
 from documents.models import Batch
 from documents.sample_batch import write_sample_batch
 from foia_archive.first_run import ADMIN_USERNAME, create_admin_if_missing
 
 SAMPLE_BATCH_NAME = "sample-secure-communities"
-SHUTDOWN_GRACE_SECONDS = 10
+# Seconds the web server and the worker get to stop after Ctrl-C before they are killed. A
+# worker killed mid-import loses nothing: its job is resumed when a worker starts again.
+SHUTDOWN_GRACE_SECONDS = 5
 WEB_THREADS = 4  # per web worker
 WEB_WORKERS = 2
 
@@ -32,6 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="host:port to serve on")
 
     def handle(self, *args, bind: str, **options) -> None:
+        refuse_if_taken(bind)
         self.prepare()
         # Children get the resolved URL, so they use this process's embedded server (when there is
         # one) instead of each joining it; it stops when this command exits.
@@ -52,6 +58,10 @@ class Command(BaseCommand):
                 "gthread",
                 "--threads",
                 str(WEB_THREADS),
+                "--graceful-timeout",
+                str(SHUTDOWN_GRACE_SECONDS - 2),
+                # Its default lives in the home folder, shared by every server of the same user.
+                "--no-control-socket",
                 "--access-logfile",
                 "-",
             ],
@@ -62,7 +72,9 @@ class Command(BaseCommand):
         children: dict[str, subprocess.Popen] = {}
         try:
             for name, command in commands.items():
-                children[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
+                children[name] = subprocess.Popen(
+                    command, cwd=settings.BASE_DIR, env=env, preexec_fn=_stop_with_parent
+                )
             self.stdout.write(
                 self.style.SUCCESS(f"Serving http://{bind}/ with one task worker. Ctrl-C stops.")
             )
@@ -113,8 +125,40 @@ def import_sample_if_empty(stdout) -> None:
     stdout.write(f"Imported the sample batch: {report.emails} emails in {report.threads} threads.")
 
 
+def refuse_if_taken(bind: str) -> None:
+    """Stop at once, in one line, when something already listens on ``bind`` (an earlier
+    `make run` left running), rather than after the database work and gunicorn's retries."""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]") or "0.0.0.0"
+    if not port.isdigit():
+        raise CommandError(f"--bind {bind!r}: expected host:port, e.g. 127.0.0.1:8000")
+    try:
+        family = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            probe.bind((host, int(port)))
+    except OSError as error:
+        reason = (
+            "is already in use"
+            if error.errno == errno.EADDRINUSE
+            else f"cannot be used ({error.strerror})"
+        )
+        raise CommandError(
+            f"{bind} {reason}: stop the server holding it, or serve elsewhere "
+            f"(make run ADDRESS=127.0.0.1:{int(port) + 1})."
+        ) from None
+
+
+def _stop_with_parent() -> None:
+    """In each child: a `serve` that is killed outright takes its web server and worker along."""
+    die_with_parent(signal.SIGTERM)
+
+
 def stop_all(children) -> None:
-    """Ask each child to stop, wait a little, then kill what is left."""
+    """Ask each child to stop, wait a little, then kill what is left. A second Ctrl-C while
+    waiting must not cut this short and leave children behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
