@@ -45,7 +45,7 @@ def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
                 BatchOptions(name="bench", timezone="UTC"), workers=workers, index=False
             )
             report = importer.run([pdf])
-            pages, emails = report.pages, report.emails
+            pages, emails = report.batch.page_count, report.batch.email_count
             transaction.set_rollback(True)  # leave the database as it was
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -60,14 +60,14 @@ class BatchAdmin(admin.ModelAdmin):
         "released_on",
         "status",
         "file_count",
-        "failed_file_count",
+        "attention_file_count",
         "email_count",
     ]
     list_filter = ["status", "agency", "released_on"]
     search_fields = ["name", "title", "agency", "request_number", "notes"]
     readonly_fields = [
         "file_count",
-        "failed_file_count",
+        "attention_file_count",
         "page_count",
         "ocr_page_count",
         "email_count",

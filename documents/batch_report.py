@@ -1,40 +1,75 @@
-"""What a batch's page reports: its provenance, and what the import made of each file."""
+"""A batch's figures and its import report. Every page and the command line take their figures
+from here: the counters kept on Batch (``update_batch_counters``) and what needs attention
+(``SourceFile.NEEDS_ATTENTION``), so the progress page, the report, /batches/, the home page and
+``import_batch`` agree.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from documents.models import Appearance, Batch, Page, SourceFile
+from documents.models import Appearance, Batch, Document, Page, SourceFile, Thread
 
-# Files whose import went wrong, listed first and with their reason.
-PROBLEM_STATUSES = (
-    SourceFile.Status.FAILED,
-    SourceFile.Status.ENCRYPTED,
-    SourceFile.Status.NEEDS_OCR,
-    SourceFile.Status.PENDING,
-)
+
+def update_batch_counters(batch: Batch) -> None:
+    """Count the batch's files, pages and emails again; called after each imported file."""
+    facts = SourceFile.objects.filter(batch=batch).aggregate(
+        file_count=Count("id"),
+        attention=Count("id", filter=Q(status__in=SourceFile.NEEDS_ATTENTION)),
+        pages=Sum("page_count"),
+    )
+    ocr = Page.objects.filter(source_file__batch=batch, needs_ocr=True).count()
+    status = Batch.Status.IMPORTED_WITH_ERRORS if facts["attention"] else Batch.Status.IMPORTED
+    Batch.objects.filter(pk=batch.pk).update(
+        file_count=facts["file_count"],
+        attention_file_count=facts["attention"],
+        page_count=facts["pages"] or 0,
+        ocr_page_count=ocr,
+        email_count=batch_emails(batch).count(),
+        status=status,
+    )
+
+
+def batch_emails(batch: Batch):
+    """The emails printed in the batch, on their own or quoted: what "emails" counts."""
+    return Document.objects.filter(appearances__source_file__batch=batch).distinct()
+
+
+def batch_thread_count(batch: Batch) -> int:
+    """Threads with an email printed in the batch (as the threads list filtered by batch)."""
+    return Thread.objects.filter(documents__in=batch_emails(batch)).distinct().count()
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """One kind of warning in one file, with the emails it concerns (none for the file's own)."""
+
+    text: str
+    documents: list[tuple[int, int | None]]  # email id, page
 
 
 @dataclass
 class BatchReport:
     batch: Batch
-    files: int
-    problems: list[SourceFile]  # failed, encrypted, needing OCR, not yet imported
-    imported: list[SourceFile]  # imported and duplicates
+    attention: list[SourceFile]  # failed, encrypted, needing OCR
+    waiting: list[SourceFile]  # not yet imported (an import running, or one stopped)
+    imported: list[SourceFile]  # imported and duplicates, each with ``emails``
     by_status: list[tuple[str, int]]  # status label, number of files
-    pages: int
-    ocr_pages: int
     withheld_pages: int
-    emails: int
+    warnings: list[tuple[SourceFile, list[WarningGroup]]]
 
     @property
-    def failed(self) -> int:
+    def retriable(self) -> int:
         """Files a retry would read again."""
-        retried = (SourceFile.Status.FAILED, SourceFile.Status.PENDING)
-        return sum(source.status in retried for source in self.problems)
+        return sum(s.status == SourceFile.Status.FAILED for s in self.attention) + len(self.waiting)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(source.warnings) for source, _ in self.warnings)
 
 
 def batch_report(batch: Batch) -> BatchReport:
@@ -46,30 +81,31 @@ def batch_report(batch: Batch) -> BatchReport:
         .values("n")
     )
     files = list(
-        batch.files.annotate(
-            emails=Coalesce(Subquery(emails, output_field=IntegerField()), Value(0))
-        ).order_by("original_name")
-    )
-    pages = Page.objects.filter(source_file__batch=batch).aggregate(
-        total=Count("id"),
-        ocr=Count("id", filter=Q(needs_ocr=True)),
-        withheld=Count("id", filter=Q(withheld_in_full=True)),
+        batch.files.select_related("duplicate_of__batch")
+        .annotate(emails=Coalesce(Subquery(emails, output_field=IntegerField()), Value(0)))
+        .order_by("original_name")
     )
     statuses = dict(SourceFile.Status.choices)
     tally: dict[str, int] = {}
     for source in files:
         tally[source.status] = tally.get(source.status, 0) + 1
+    waiting = [f for f in files if f.status == SourceFile.Status.PENDING]
     return BatchReport(
         batch=batch,
-        files=len(files),
-        problems=[f for f in files if f.status in PROBLEM_STATUSES],
-        imported=[f for f in files if f.status not in PROBLEM_STATUSES],
+        attention=[f for f in files if f.needs_attention],
+        waiting=waiting,
+        imported=[f for f in files if not f.needs_attention and f not in waiting],
         by_status=[(statuses[status], n) for status, n in tally.items()],
-        pages=pages["total"],
-        ocr_pages=pages["ocr"],
-        withheld_pages=pages["withheld"],
-        emails=Appearance.objects.filter(source_file__batch=batch)
-        .values("document")
-        .distinct()
-        .count(),
+        withheld_pages=Page.objects.filter(source_file__batch=batch, withheld_in_full=True).count(),
+        warnings=[(f, group_warnings(f.warnings)) for f in files if f.warnings],
     )
+
+
+def group_warnings(warnings: list[dict]) -> list[WarningGroup]:
+    """A file's warnings by text, in the order first met, each with the emails it concerns."""
+    grouped: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
+    for warning in warnings:
+        found = grouped[warning["text"]]
+        if warning.get("document"):
+            found.append((warning["document"], warning.get("page")))
+    return [WarningGroup(text, documents) for text, documents in grouped.items()]

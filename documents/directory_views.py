@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from documents import people_directory, places_directory, roles
 from documents.archive_cache import kept
 from documents.batch_report import batch_report
-from documents.models import Batch, Jurisdiction, Person
+from documents.models import Batch, Jurisdiction, Person, SourceFile
 from documents.thread_list import list_threads, list_url, pages_around
 from documents.timeline import draw, monthly_counts
 
@@ -114,6 +114,16 @@ def batches(request):
         "documents/batches.html",
         {"batches": Batch.objects.order_by("-released_on", "name")},
     )
+
+
+def files_needing_attention(request):
+    """Every file of every batch that failed, is encrypted or needs OCR, by batch."""
+    files = (
+        SourceFile.objects.filter(status__in=SourceFile.NEEDS_ATTENTION)
+        .select_related("batch")
+        .order_by("batch__name", "original_name")
+    )
+    return render(request, "documents/files_attention.html", {"files": files})
 
 
 def batch_detail(request, name: str):

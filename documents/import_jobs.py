@@ -212,7 +212,7 @@ def run_job(job_id: int) -> None:
         tracker.start(entry.name)
         outcomes = import_entry(importer, entry, limits, tracker.pages, tracker.tick)
         for outcome in outcomes:
-            if outcome.status == SourceFile.Status.FAILED:
+            if outcome.status in SourceFile.NEEDS_ATTENTION:
                 failures[outcome.name] = outcome.reason
             else:
                 failures.pop(outcome.name, None)
@@ -233,7 +233,7 @@ def run_job(job_id: int) -> None:
         batch.name,
         reverse("batch", args=[batch.name]),
         files=len(entries),
-        failed=len(failures),
+        needing_attention=len(failures),
         job=job.pk,
         kind=job.kind,
     )

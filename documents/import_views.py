@@ -21,6 +21,8 @@ from documents.uploads import accepts_upload
 # Names a batch cannot take: they are addresses of pages under /batches/.
 RESERVED_NAMES = {"new"}
 NOTES_LISTED = 50
+# Files needing attention listed on the progress page while an import runs (the report lists all).
+ATTENTION_LISTED = 50
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -127,6 +129,9 @@ def _progress_context(batch: Batch) -> dict:
     }
     if context["progress"] is None or context["progress"].finished:
         context["report"] = kept(f"batch-report:{batch.pk}", lambda: batch_report(batch))
+    else:  # the report's list, while the job runs
+        attention = batch.files.filter(status__in=SourceFile.NEEDS_ATTENTION)
+        context["attention"] = attention.order_by("original_name")[:ATTENTION_LISTED]
     return context
 
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from documents import audit
 from documents.archive_cache import archive_changed
+from documents.batch_report import batch_thread_count, update_batch_counters
 from documents.ingest import (
     HEAD_BYTES,
     ParsedFile,
@@ -43,7 +43,7 @@ from documents.ingest import (
     parse_file,
     sniff,
 )
-from documents.models import AuditEntry, Batch, Document, JurisdictionAlias, Page, SourceFile
+from documents.models import AuditEntry, Batch, JurisdictionAlias, SourceFile
 from documents.people import PersonResolver
 from documents.records_writer import DocumentWriter, WriteResult
 from documents.threads import refresh_threads
@@ -80,54 +80,33 @@ class FileOutcome:
     name: str
     status: str
     reason: str = ""
-    pages: int = 0
-    ocr_pages: int = 0
     emails: int = 0
     new_emails: int = 0
-    warnings: int = 0
+    warnings: list[dict] = field(default_factory=list)  # as kept in SourceFile.warnings
     thread_ids: set[int] = field(default_factory=set)
     document_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
 class ImportReport:
-    batch: Batch
+    batch: Batch  # its counters as they stand after the run
     files: list[FileOutcome] = field(default_factory=list)
+    threads: int = 0  # threads with an email printed in the batch
 
     def count(self, *statuses: str) -> int:
         return sum(outcome.status in statuses for outcome in self.files)
 
     @property
-    def failed(self) -> list[FileOutcome]:
-        return [o for o in self.files if o.status in ("failed", "encrypted", "needs_ocr")]
-
-    def total(self, name: str) -> int:
-        """The sum of one FileOutcome counter over the batch's files."""
-        return sum(getattr(outcome, name) for outcome in self.files)
-
-    @property
-    def pages(self) -> int:
-        return self.total("pages")
-
-    @property
-    def ocr_pages(self) -> int:
-        return self.total("ocr_pages")
-
-    @property
-    def emails(self) -> int:
-        return self.total("emails")
+    def needing_attention(self) -> list[FileOutcome]:
+        return [o for o in self.files if o.status in SourceFile.NEEDS_ATTENTION]
 
     @property
     def new_emails(self) -> int:
-        return self.total("new_emails")
+        return sum(outcome.new_emails for outcome in self.files)
 
     @property
     def warnings(self) -> int:
-        return self.total("warnings")
-
-    @property
-    def threads(self) -> int:
-        return len(set().union(*(outcome.thread_ids for outcome in self.files)))
+        return sum(len(outcome.warnings) for outcome in self.files)
 
 
 Progress = Callable[[str, FileOutcome | None, int], None]
@@ -171,13 +150,14 @@ class BatchImporter:
                     self.index_now(unindexed)
         self.index_now(unindexed)
         self.batch.refresh_from_db()
+        report.threads = batch_thread_count(self.batch)
         audit.record(
             self.user,
             AuditEntry.Action.BATCH_IMPORTED,
             self.batch.name,
             reverse("batch", args=[self.batch.name]),
             files=len(report.files),
-            failed=len(report.failed),
+            needing_attention=len(report.needing_attention),
             new_emails=report.new_emails,
         )
         return report
@@ -284,17 +264,18 @@ class BatchImporter:
         result: WriteResult = writer.finish()
         source_file.status, source_file.error = parsed.status, parsed.error
         source_file.page_count = result.pages or None
-        source_file.save(update_fields=["status", "error", "page_count"])
+        source_file.warnings = [
+            {"text": text, "document": None, "page": None} for text in parsed.warnings
+        ] + result.warnings
+        source_file.save(update_fields=["status", "error", "page_count", "warnings"])
         refresh_threads(result.thread_ids)
         return FileOutcome(
             name=source.name,
             status=parsed.status,
-            reason=parsed.error or "; ".join(parsed.warnings),
-            pages=result.pages,
-            ocr_pages=result.ocr_pages,
-            emails=result.created + result.matched,
+            reason=parsed.error,
+            emails=len(result.document_ids),
             new_emails=result.created,
-            warnings=result.warnings + len(parsed.warnings),
+            warnings=source_file.warnings,
             thread_ids=result.thread_ids,
             document_ids=result.document_ids,
         )
@@ -395,27 +376,6 @@ class BatchImporter:
         # "spawn": the workers import only the pure ingest package, never a live DB connection.
         with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
             yield pool
-
-
-def update_batch_counters(batch: Batch) -> None:
-    files = SourceFile.objects.filter(batch=batch)
-    facts = files.aggregate(
-        file_count=Count("id"),
-        failed=Count("id", filter=Q(status=SourceFile.Status.FAILED)),
-        pending=Count("id", filter=Q(status=SourceFile.Status.PENDING)),
-        pages=Sum("page_count"),
-    )
-    ocr = Page.objects.filter(source_file__batch=batch, needs_ocr=True).count()
-    emails = Document.objects.filter(appearances__source_file__batch=batch).distinct().count()
-    status = Batch.Status.IMPORTED_WITH_ERRORS if facts["failed"] else Batch.Status.IMPORTED
-    Batch.objects.filter(pk=batch.pk).update(
-        file_count=facts["file_count"],
-        failed_file_count=facts["failed"],
-        page_count=facts["pages"] or 0,
-        ocr_page_count=ocr,
-        email_count=emails,
-        status=status,
-    )
 
 
 def place_index() -> PlaceIndex:

@@ -46,7 +46,7 @@ class Batch(models.Model):
         PENDING = "pending", "Waiting to import"
         IMPORTING = "importing", "Importing"
         IMPORTED = "imported", "Imported"
-        IMPORTED_WITH_ERRORS = "partial", "Imported with failed files"
+        IMPORTED_WITH_ERRORS = "partial", "Imported; some files need attention"
 
     name = models.SlugField(
         max_length=100, unique=True, help_text="Short unique name, e.g. ice-2010-part1."
@@ -68,7 +68,11 @@ class Batch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     file_count = models.PositiveIntegerField(default=0)
-    failed_file_count = models.PositiveIntegerField(default=0)
+    attention_file_count = models.PositiveIntegerField(
+        "files needing attention",
+        default=0,
+        help_text="Failed, encrypted or needing OCR (SourceFile.NEEDS_ATTENTION).",
+    )
     page_count = models.PositiveIntegerField(default=0)
     ocr_page_count = models.PositiveIntegerField("pages needing OCR", default=0)
     email_count = models.PositiveIntegerField(default=0)
@@ -101,6 +105,10 @@ class SourceFile(models.Model):
         NEEDS_OCR = "needs_ocr", "Needs OCR"
         DUPLICATE = "duplicate", "Duplicate of another file"
 
+    # What every page and the command line count as "needs attention": files that yielded
+    # nothing a reader can use until an admin acts (retry, unlock, OCR, replace).
+    NEEDS_ATTENTION = (Status.FAILED, Status.ENCRYPTED, Status.NEEDS_OCR)
+
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="files")
     original_name = models.CharField(max_length=500, help_text="Path within the release.")
     sha256 = models.CharField(max_length=64)
@@ -119,6 +127,11 @@ class SourceFile(models.Model):
     )
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="duplicates"
+    )
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='What the import could not read in full: [{"text", "document", "page"}].',
     )
     imported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,6 +162,10 @@ class SourceFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.batch.name}, {self.get_status_display().lower()})"
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in self.NEEDS_ATTENTION
 
 
 class Page(models.Model):
@@ -678,7 +695,9 @@ class ImportJob(models.Model):
     bytes_done = models.PositiveBigIntegerField(default=0)
     pages_done = models.PositiveIntegerField(default=0)
     emails_found = models.PositiveIntegerField(default=0)
-    failures = models.JSONField(default=list, blank=True, help_text="[[file name, reason]]")
+    failures = models.JSONField(
+        default=list, blank=True, help_text="Files that needed attention: [[file name, reason]]."
+    )
     current_file = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
     runner = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker.")

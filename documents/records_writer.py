@@ -41,13 +41,13 @@ Mention = Document.jurisdictions.through
 @dataclass
 class WriteResult:
     pages: int = 0
-    ocr_pages: int = 0
     created: int = 0
     matched: int = 0
     appearances: int = 0
     thread_ids: set[int] = field(default_factory=set)
     document_ids: set[int] = field(default_factory=set)  # created or given an appearance
-    warnings: int = 0
+    # What could not be read in full in the emails this file created (SourceFile.warnings).
+    warnings: list[dict] = field(default_factory=list)
 
 
 class DocumentWriter:
@@ -85,7 +85,6 @@ class DocumentWriter:
             )
         )
         self.result.pages += 1
-        self.result.ocr_pages += page.needs_ocr
         if len(self.pages) >= ROWS_PER_INSERT:
             self._insert()
 
@@ -170,7 +169,10 @@ class DocumentWriter:
             for place in self.places.find(f"{email.subject}\n{email.body}")
         )
         self.result.created += 1
-        self.result.warnings += len(email.warnings)
+        self.result.warnings += [
+            {"text": text, "document": document.pk, "page": email.first_page}
+            for text in email.warnings
+        ]
         self.result.thread_ids.add(thread.id)
         return document
 

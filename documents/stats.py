@@ -13,7 +13,7 @@ from documents.models import Batch, Document, Page, Person, SourceFile, Thread
 class ArchiveCounts:
     batches: int
     files: int
-    failed_files: int
+    attention_files: int  # failed, encrypted or needing OCR
     pages: int
     ocr_pages: int
     emails: int
@@ -23,13 +23,13 @@ class ArchiveCounts:
 
 def archive_counts() -> ArchiveCounts:
     files = SourceFile.objects.aggregate(
-        total=Count("id"), failed=Count("id", filter=Q(status__in=["failed", "encrypted"]))
+        total=Count("id"), attention=Count("id", filter=Q(status__in=SourceFile.NEEDS_ATTENTION))
     )
     pages = Page.objects.aggregate(total=Count("id"), ocr=Count("id", filter=Q(needs_ocr=True)))
     return ArchiveCounts(
         batches=Batch.objects.count(),
         files=files["total"],
-        failed_files=files["failed"],
+        attention_files=files["attention"],
         pages=pages["total"],
         ocr_pages=pages["ocr"],
         emails=Document.objects.count(),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("notes/<int:pk>/edit/", note_views.edit_note, name="note-edit"),
     path("notes/<int:pk>/delete/", note_views.delete_note, name="note-delete"),
     path("users/<str:username>/notes/", note_views.user_notes, name="user-notes"),
+    path("files/attention/", directory_views.files_needing_attention, name="files-attention"),
     path("files/<int:pk>/original", views.source_original, name="source-original"),
     path("files/<int:pk>/pages/<int:number>/", views.page_text, name="page-text"),
     path("people/", directory_views.people, name="people"),

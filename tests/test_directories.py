@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from documents.archive_cache import archive_changed
+from documents.batch_report import update_batch_counters
 from documents.models import Jurisdiction, PersonAlias, SourceFile
 from documents.threads import refresh_threads
 from tests.factories import (
@@ -18,6 +19,7 @@ from tests.factories import (
     make_person,
     make_thread,
 )
+from tests.html import tiles
 
 pytestmark = pytest.mark.django_db
 
@@ -132,13 +134,21 @@ def test_a_batch_page_reports_every_file_and_why_one_failed(client, gazetteer_db
         status=SourceFile.Status.FAILED,
         error="not a PDF, .eml or mbox file",
     )
+    update_batch_counters(batch)  # as the import service does after each file
     report = client.get(reverse("batch", args=[batch.name]))
     page = report.content.decode()
-    assert report.context["report"].files == 2
-    assert [f.original_name for f in report.context["report"].problems] == ["b.pdf"]
+    assert [f.original_name for f in report.context["report"].attention] == ["b.pdf"]
     assert "not a PDF, .eml or mbox file" in page
     assert "ICE &lt;b&gt;part 1&lt;/b&gt;" in page and "<b>part 1" not in page
-    assert report.context["report"].emails == 1 and report.context["report"].ocr_pages == 1
+    assert tiles(page) == {
+        "Files": "2",
+        "Pages": "2",
+        "Emails": "1",
+        "Files needing attention": "1",
+        "Pages needing OCR": "1",
+        "Pages withheld in full": "0",
+        "Warnings": "0",
+    }
     assert '<a href="https://example.org/foia/ice-2010" rel="noopener noreferrer">' in page
     listing = client.get(reverse("batches")).content.decode()
     assert f'href="/batches/{batch.name}/"' in listing

@@ -23,7 +23,8 @@ def test_summary_and_exit_status_when_a_file_fails(release, media_root, gazettee
         call_command("import_batch", str(release), "--name", "cli", "--timezone", "America/Chicago")
     assert exit_info.value.code == 1
     out = capsys.readouterr().out
-    assert "files imported: 5" in out and "files failed: 1" in out
+    assert "files: 6 (this run: 5 imported, 0 already imported" in out
+    assert "files needing attention (failed, encrypted or needing OCR): 1" in out
     assert "notes.txt: failed — not a PDF, .eml or mbox file" in out
     assert SourceFile.objects.get(original_name="notes.txt").status == "failed"
 
@@ -94,14 +95,14 @@ def test_workers_give_the_same_result(release, media_root, gazetteer_db, monkeyp
     parallel = importer.BatchImporter(
         importer.BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2
     ).run([release])
-    assert report.failed == [] and parallel.failed == []
+    assert report.needing_attention == [] and parallel.needing_attention == []
     assert sorted(Document.objects.values_list("subject", "sent_at", "body")) == single
-    assert parallel.pages == report.pages > 0
+    assert parallel.batch.page_count == report.batch.page_count > 0
 
 
 def test_dry_run_saves_nothing(release, media_root, gazetteer_db, capsys):
     call_command("import_batch", str(release), "--name", "dry", "--dry-run")
     out = capsys.readouterr().out
-    assert "Dry run — nothing saved" in out and "files imported: 5" in out
+    assert "Dry run — nothing saved" in out and "files: 5 (this run: 5 imported" in out
     assert not SourceFile.objects.exists() and not Document.objects.exists()
     assert not media_root.exists()

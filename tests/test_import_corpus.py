@@ -67,7 +67,7 @@ def test_outlook_pdf_emails_match_their_eml_copies(pdf, eml, tmp_path, media_roo
     shutil.copy(BEGA / pdf, release / pdf)
     shutil.copy(BEGA / eml, release / eml)
     report = run_import([release], timezone="America/New_York")
-    assert report.failed == []
+    assert report.needing_attention == []
     eml_document = Document.objects.get(
         appearances__source_file__original_name=eml, appearances__kind="standalone"
     )

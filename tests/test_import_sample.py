@@ -29,11 +29,11 @@ def by_subject(subject: str) -> Document:
 
 def test_every_file_imports_and_the_batch_counts_them(sample):
     truth, report = sample
-    assert report.failed == []
+    assert report.needing_attention == []
     assert sorted(o.name for o in report.files) == truth.files
     batch = Batch.objects.get(name="sample")
     assert batch.status == Batch.Status.IMPORTED
-    assert batch.file_count == 5 and batch.failed_file_count == 0
+    assert batch.file_count == 5 and batch.attention_file_count == 0
     assert batch.email_count == Document.objects.count() == len(truth.emails)
     detected = dict(SourceFile.objects.values_list("original_name", "detected_type"))
     assert detected["la-county.mbox"] == "mbox" and detected["web-original.eml"] == "eml"

@@ -1,6 +1,7 @@
 """`make run`'s command: prepares a fresh database, serves with a worker, stops on Ctrl-C."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -51,13 +52,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, limit: float) -> tuple[int, str]:
+def wait_for(url: str, limit: float, server: subprocess.Popen | None = None) -> tuple[int, str]:
+    """The first answer from ``url``; fails with the server's output if it stops first."""
     deadline = time.monotonic() + limit
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 return response.status, response.read().decode()
         except OSError:
+            if server is not None and server.poll() is not None:
+                pytest.fail(f"the server stopped before answering:\n{server.stdout.read()}")
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
@@ -118,7 +122,7 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
     port = free_port()
     server = start_serve(fresh_database_url, tmp_path, port)
     try:
-        status, health = wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS)
+        status, health = wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS, server)
         assert status == 200
         assert '"ok": true' in health
         _, home = wait_for(f"http://127.0.0.1:{port}/", 10)
@@ -136,6 +140,11 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
     assert "password:" in output
     assert "Gazetteer: 4," in output
     assert "Stopped." in output
+    emails = int(
+        re.search(r"Imported the sample batch \S+: (\d+) emails in \d+ threads", output)[1]
+    )
+    with psycopg.connect(fresh_database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        assert conn.execute("SELECT email_count FROM documents_batch").fetchall() == [(emails,)]
     assert not session_processes(server), "no web or worker process outlives the signal"
     assert seconds < STOP_LIMIT_SECONDS
     assert port_is_free(port)
@@ -166,7 +175,7 @@ def test_ctrl_c_twice_stops_everything_within_seconds_mid_import_and_loses_nothi
     port = free_port()
     server = start_serve(fresh_database_url, tmp_path, port)
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS)
+        wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS, server)
         # A second server on the same port says so in one line and gives up at once.
         second = subprocess.run(
             [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],

@@ -22,6 +22,7 @@ from documents.ingest.sources import (
     expand,
     iter_entries,
     iter_sources,
+    pages_in,
     zip_problem,
 )
 from documents.ingest.subjects import normalize_subject
@@ -47,6 +48,7 @@ __all__ = [
     "iter_entries",
     "iter_sources",
     "normalize_subject",
+    "pages_in",
     "parse_file",
     "sniff",
     "zip_problem",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from documents.ingest.pdf_text import embedded_files
+from documents.ingest.pdf_text import count_pages, embedded_files
 
 # Limits that stop a hostile or broken ZIP before it fills the disk or memory.
 MAX_ZIP_MEMBERS = 20_000
@@ -80,6 +80,21 @@ def _entries(path: Path, name: str) -> Iterator[SourceInput]:
         yield from zip_members(path, name)
         return
     yield SourceInput(name=name, path=path, size=path.stat().st_size)
+
+
+def pages_in(entry: SourceInput) -> int:
+    """The pages of a PDF entry, for a progress bar's total: 0 for anything else, and for a PDF
+    that cannot be read (its import says why)."""
+    if entry.refused:
+        return 0
+    try:
+        if entry.path is not None and entry.archive is None:
+            with entry.path.open("rb") as handle:
+                return count_pages(entry.path) if handle.read(4) == b"%PDF" else 0
+        data = entry.read()
+        return count_pages(data) if data[:4] == b"%PDF" else 0
+    except Exception:
+        return 0
 
 
 def expand(entry: SourceInput) -> Iterator[SourceInput]:

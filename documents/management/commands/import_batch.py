@@ -10,11 +10,14 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.test.utils import override_settings
 from tqdm import tqdm
 
+from documents.batch_report import group_warnings
 from documents.importer import BatchImporter, BatchOptions, FileOutcome, ImportReport
-from documents.models import validate_time_zone
+from documents.ingest import iter_entries, pages_in
+from documents.models import SourceFile, validate_time_zone
 
 
 class Command(BaseCommand):
@@ -63,6 +66,7 @@ class Command(BaseCommand):
             source_url=options["source_url"],
         )
         bar = _ProgressBar(options["verbosity"] > 0)
+        bar.plan(options["paths"])
         try:
             if options["dry_run"]:
                 report = self._dry_run(batch_options, options, bar)
@@ -73,7 +77,7 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self.stdout.write(summary(report, dry_run=options["dry_run"]))
-        if report.failed:
+        if report.needing_attention:
             sys.exit(1)
 
     def _import(self, batch_options, options, bar, index: bool) -> ImportReport:
@@ -94,54 +98,109 @@ class Command(BaseCommand):
 
 
 class _ProgressBar:
-    """Files and pages on stderr."""
+    """Pages read of the release's total, with files done and the time left, on stderr. The
+    totals are counted first (page counts, not text), so the estimate holds from the start."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.bar = None
-        self.pages = 0
         self.files = 0
+        self.total_files = 0
 
-    def update(self, name: str, outcome: FileOutcome | None, pages: int) -> None:
+    def plan(self, paths: list[Path]) -> None:
         if not self.enabled:
             return
+        entries = list(iter_entries(paths))
+        self.total_files = len(entries)
+        pages = sum(pages_in(entry) for entry in entries)
+        self.bar = tqdm(
+            total=pages or None,
+            file=sys.stderr,
+            unit=" pages",
+            dynamic_ncols=True,
+            leave=True,
+            bar_format=BAR_FORMAT if pages else NO_PAGES_FORMAT,
+        )
+        self._show_files()
+
+    def update(self, name: str, outcome: FileOutcome | None, pages: int) -> None:
         if self.bar is None:
-            self.bar = tqdm(file=sys.stderr, unit=" files", dynamic_ncols=True, leave=True)
+            return
         if pages:
-            self.pages += pages
+            self.bar.update(pages)
         elif outcome is not None:
             self.files += 1
-            self.bar.update(1)
+            # Files embedded in a PDF portfolio are found as they are read.
+            self.total_files = max(self.total_files, self.files)
+            self._show_files()
         elif name:
-            self.bar.set_description(_short(name))
-        self.bar.set_postfix_str(
-            f"{self.pages:,} pages", refresh=bool(pages) or outcome is not None
-        )
+            self.bar.set_description(_short(name), refresh=False)
+
+    def _show_files(self) -> None:
+        self.bar.set_postfix_str(f"files {self.files:,}/{self.total_files:,}")
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
 
 
+# "ICE-1.pdf  42%|████▏     | 420/1,000 pages [00:21<00:29, 20 pages/s, files 3/8]"
+BAR_FORMAT = (
+    "{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{unit} "
+    "[{elapsed}<{remaining}, {rate_fmt}{postfix}]"
+)
+NO_PAGES_FORMAT = "{desc} [{elapsed}{postfix}]"
+
+
 def summary(report: ImportReport, dry_run: bool = False) -> str:
+    """The figures of the batch as every page shows them (``batch_report``), then what this run
+    did, the files needing attention and the warnings, by file."""
+    batch = report.batch
     count = report.count
+    attention = report.needing_attention
     lines = [
-        f"{'Dry run — nothing saved. ' if dry_run else ''}Batch {report.batch.name}:",
-        f"  files imported: {count('imported')}",
-        f"  files skipped (already imported): {count('skipped')}",
-        f"  files duplicating another batch's: {count('duplicate')}",
-        f"  files failed: {len(report.failed)}",
-        f"  pages: {report.pages:,} ({report.ocr_pages:,} need OCR)",
-        f"  emails: {report.emails:,} ({report.new_emails:,} new to the archive)",
-        f"  threads: {report.threads:,}",
-        f"  warnings: {report.warnings:,}",
+        f"{'Dry run — nothing saved. ' if dry_run else ''}Batch {batch.name}:",
+        f"  files: {batch.file_count:,} (this run: {count('imported'):,} imported, "
+        f"{count('skipped'):,} already imported, {count('duplicate'):,} "
+        f"duplicate{pluralize(count('duplicate'))} of other files, {len(attention):,} needing "
+        "attention)",
+        "  files needing attention (failed, encrypted or needing OCR): "
+        f"{batch.attention_file_count:,}",
+        f"  pages: {batch.page_count:,} ({batch.ocr_page_count:,} need OCR)",
+        f"  emails: {batch.email_count:,} in {report.threads:,} thread{pluralize(report.threads)} "
+        f"({report.new_emails:,} new to the archive)",
+        f"  warnings: {report.warnings:,}"
+        + (
+            " (what could not be read in full: a missing date, sender or subject, a damaged "
+            "header; listed below)"
+            if report.warnings
+            else ""
+        ),
     ]
-    if report.failed:
-        lines.append("Failed files:")
-        lines += [
-            f"  {outcome.name}: {outcome.status} — {outcome.reason}" for outcome in report.failed
-        ]
+    if attention:
+        lines.append("Files needing attention:")
+        lines += [f"  {o.name}: {_status(o.status)} — {o.reason}" for o in attention]
+    warned = [outcome for outcome in report.files if outcome.warnings]
+    if warned:
+        lines.append("Warnings by file:")
+        for outcome in warned:
+            lines.append(f"  {outcome.name}:")
+            lines += [
+                f"    {group.text}" + (f" ({_emails(group)})" if group.documents else "")
+                for group in group_warnings(outcome.warnings)
+            ]
     return "\n".join(lines) + "\n"
+
+
+def _status(status: str) -> str:
+    return str(SourceFile.Status(status).label).lower()
+
+
+def _emails(group) -> str:
+    pages = sorted({page for _, page in group.documents if page})
+    where = f", p. {', '.join(map(str, pages))}" if pages else ""
+    n = len(group.documents)
+    return f"{n} email{pluralize(n)}{where}"
 
 
 def _date(text: str) -> date:
