@@ -7,6 +7,7 @@ the admin site, which has its own login, are left alone. Writes check their own 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -33,3 +34,10 @@ class ArchiveAccessMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied("Your account has no role in this archive yet; ask an admin.")
+
+
+def archive_access(request) -> dict:
+    """``may_read`` for the templates: a visitor who may not read the archive is shown the login
+    link, not a navigation whose every link would send them back to it. A request refused
+    before the login middleware ran (a wrong Host) has no user yet."""
+    return {"may_read": may_read(getattr(request, "user", None) or AnonymousUser())}

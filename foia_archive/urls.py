@@ -12,3 +12,6 @@ urlpatterns = [
     path("api/search", search_views.api_search, name="api-search"),
     path("", include("documents.urls")),
 ]
+
+handler400 = "foia_archive.views.bad_request"
+handler500 = "foia_archive.views.server_error"

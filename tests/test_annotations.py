@@ -307,6 +307,20 @@ def test_search_finds_shared_notes_and_the_readers_own(people, email, client, ar
     }
 
 
+def test_a_word_only_in_notes_lists_the_notes_even_when_no_email_matches(
+    people, email, client, archive
+):
+    add_note(email.thread, people["editor"], "Call the quartermaster about this.", "shared")
+    add_note(email.thread, people["other"], "Quartermaster, private.", "private")
+    client.force_login(people["reader"])
+    response = client.get(reverse("search:results"), {"q": "quartermaster"})
+    page = response.content.decode()
+    assert response.context["result"].total == 0
+    assert "No emails match <strong>quartermaster</strong>, but notes do." in page
+    assert "Notes that match" in page and "Call the quartermaster about this." in page
+    assert "Quartermaster, private." not in page
+
+
 def test_notes_export_as_csv_with_citations(people, email, client):
     source = make_file(original_name="ICE FOIA 10-2674 part 3.pdf")
     make_appearance(email, source)

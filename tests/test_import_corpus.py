@@ -37,7 +37,7 @@ def test_every_dc_bega_eml_imports(media_root, gazetteer_db):
     # A PDF portfolio: the email is in the PDF embedded in it, imported as a file of its own.
     portfolio = "20180313-BEGA-JT/Re_ Check in_Redacted.pdf"
     assert outcomes[portfolio].status == "imported"
-    assert "PDF portfolio" in outcomes[portfolio].reason
+    assert "PDF portfolio" in outcomes[portfolio].warnings[0]["text"]
     assert outcomes[f"{portfolio}/Re_ Check in.pdf"].status == "imported"
     assert outcomes[f"{portfolio}/Re_ Check in.pdf"].emails >= 1
     # Image-only scans and the letters are reported, never silently dropped.

@@ -32,6 +32,7 @@ READ_ONLY = {
     "thread-json",
     "thread-mbox",
     "source-original",
+    "files-attention",
     "page-text",
     "people",
     "person",

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -67,7 +68,9 @@ def wait_for(url: str, limit: float, server: subprocess.Popen | None = None) -> 
             time.sleep(0.5)
 
 
-def start_serve(database_url: str, folder: Path, port: int) -> subprocess.Popen:
+def start_serve(
+    database_url: str, folder: Path, port: int, host: str = "127.0.0.1"
+) -> subprocess.Popen:
     """`manage.py serve` in a session of its own, as `make run` runs in a terminal."""
     env = os.environ | {
         "DATABASE_URL": database_url,
@@ -75,7 +78,7 @@ def start_serve(database_url: str, folder: Path, port: int) -> subprocess.Popen:
         "MEDIA_ROOT": str(folder / "media"),
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
+        [sys.executable, "manage.py", "serve", "--bind", f"{host}:{port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -116,11 +119,22 @@ def stop(server: subprocess.Popen, signum: int, again: bool = False) -> tuple[st
     return output, time.monotonic() - started
 
 
+def answer(port: int, host_header: str) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/accounts/login/", headers={"Host": host_header}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
     fresh_database_url, tmp_path
 ):
     port = free_port()
-    server = start_serve(fresh_database_url, tmp_path, port)
+    server = start_serve(fresh_database_url, tmp_path, port, host="0.0.0.0")
     try:
         status, health = wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS, server)
         assert status == 200
@@ -133,6 +147,9 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
             text=True,
         )
         assert workers.stdout.strip(), "the background task worker is running"
+        # Served on every address, it answers to this machine's name, not to any name at all.
+        assert answer(port, f"{socket.gethostname()}:{port}") == 200
+        assert answer(port, f"not-this-archive.example:{port}") == 400
     finally:
         output, seconds = stop(server, signal.SIGTERM)
     assert server.returncode == 0, output

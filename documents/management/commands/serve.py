@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -38,11 +39,19 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="host:port to serve on")
 
     def handle(self, *args, bind: str, **options) -> None:
-        refuse_if_taken(bind)
+        host, port = host_and_port(bind)
+        refuse_if_taken(bind, host, port)
         self.prepare()
         # Children get the resolved URL, so they use this process's embedded server (when there is
         # one) instead of each joining it; it stops when this command exits.
         env = os.environ | {"DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}
+        if "ALLOWED_HOSTS" not in os.environ:
+            names = answered_names(host)
+            env["ALLOWED_HOSTS"] = ",".join(names)
+            self.stdout.write(
+                f"Answering to: {', '.join(names)}. For another name (a proxy, a DNS name), set "
+                "ALLOWED_HOSTS (and CSRF_TRUSTED_ORIGINS behind https)."
+            )
         commands = {
             "web": [
                 sys.executable,
@@ -140,28 +149,58 @@ def import_sample_if_empty(stdout) -> None:
     )
 
 
-def refuse_if_taken(bind: str) -> None:
-    """Stop at once, in one line, when something already listens on ``bind`` (an earlier
-    `make run` left running), rather than after the database work and gunicorn's retries."""
+def host_and_port(bind: str) -> tuple[str, int]:
     host, _, port = bind.rpartition(":")
-    host = host.strip("[]") or "0.0.0.0"
     if not port.isdigit():
         raise CommandError(f"--bind {bind!r}: expected host:port, e.g. 127.0.0.1:8000")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+def refuse_if_taken(bind: str, host: str, port: int) -> None:
+    """Stop at once, in one line, when something already listens on ``bind`` (an earlier
+    `make run` left running), rather than after the database work and gunicorn's retries."""
     try:
-        family = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)[0][0]
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         with socket.socket(family, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
-            probe.bind((host, int(port)))
+            probe.bind((host, port))
     except OSError as error:
-        reason = (
-            "is already in use"
-            if error.errno == errno.EADDRINUSE
-            else f"cannot be used ({error.strerror})"
-        )
+        taken = error.errno == errno.EADDRINUSE
+        reason = "is already in use" if taken else f"cannot be used ({error.strerror})"
         raise CommandError(
             f"{bind} {reason}: stop the server holding it, or serve elsewhere "
-            f"(make run ADDRESS=127.0.0.1:{int(port) + 1})."
+            f"(make run ADDRESS=127.0.0.1:{port + 1})."
         ) from None
+
+
+def answered_names(host: str) -> list[str]:
+    """The host names the site answers to when ALLOWED_HOSTS is not set: this machine's own
+    names and addresses when it listens on all of them (0.0.0.0, ::), else the bound one."""
+    names = list(settings.ALLOWED_HOSTS)
+    if host in ("0.0.0.0", "::"):
+        hostname = socket.gethostname()
+        found = [hostname, socket.getfqdn()]
+        with contextlib.suppress(OSError):
+            found += socket.gethostbyname_ex(hostname)[2]
+        found += _outward_addresses()
+    else:
+        found = [host]
+    for name in found:
+        shown = f"[{name}]" if ":" in name else name
+        if shown not in names:
+            names.append(shown)
+    return names
+
+
+def _outward_addresses() -> list[str]:
+    """The addresses other machines reach this one at (the ones routes leave by); connecting a
+    UDP socket sends nothing."""
+    found = []
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            found.append(udp.getsockname()[0])
+    return found
 
 
 def _stop_with_parent() -> None:
