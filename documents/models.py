@@ -413,6 +413,20 @@ class Document(models.Model):
         return f"{self.subject or '(no subject)'} — {sender}, {when}"
 
     @property
+    def appearances_once(self) -> list[Appearance]:
+        """Each place the email is printed, once: an email printed on a page and quoted again
+        on the same page (by a reply printed there) is one place to cite. Where it is printed
+        on its own wins over a quotation (uses prefetched appearances when there are)."""
+        places: dict[tuple, Appearance] = {}
+        for appearance in self.appearances.all():
+            key = (appearance.source_file_id, appearance.first_page, appearance.last_page)
+            known = places.get(key)
+            quoted, standalone = Appearance.Kind.QUOTED, Appearance.Kind.STANDALONE
+            if known is None or (known.kind, appearance.kind) == (quoted, standalone):
+                places[key] = appearance
+        return list(places.values())
+
+    @property
     def recipients_in_order(self) -> list[Recipient]:
         """To, then Cc, then Bcc, each as printed (uses prefetched entries when there are)."""
         order = {field: rank for rank, field in enumerate(Recipient.Field.values)}

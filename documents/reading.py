@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
 from documents.ingest import EXEMPTIONS, exemption_spans
 from documents.models import Appearance, Document, Recipient, SourceFile, Thread
@@ -51,7 +53,8 @@ def mark_redactions(text: str) -> SafeString:
 class Citation:
     """Where an email was printed, as a reader cites it."""
 
-    text: str
+    text: str  # the place: batch, file, pages, Bates
+    full: str  # what "Copy citation" copies: who, when, what, the release, the place, a link
     quoted: bool
     pdf_url: str  # the original file, opened at the first page; "" when there is none
     page_url: str  # the first page's text; "" when the file has no pages
@@ -66,19 +69,63 @@ def pdf_url(source: SourceFile, page: int | None) -> str:
     return f"{original}#page={page}" if page else original
 
 
-def citation(appearance: Appearance) -> Citation:
+def citation(document: Document, appearance: Appearance, link: str) -> Citation:
     source, page = appearance.source_file, appearance.first_page
     return Citation(
         text=str(appearance),
+        full=full_citation(document, appearance, link),
         quoted=appearance.kind == Appearance.Kind.QUOTED,
         pdf_url=pdf_url(source, page),
         page_url=reverse("page-text", args=[source.pk, page]) if page else "",
     )
 
 
-def prepare(documents: list[Document], marker: Callable[[str], SafeString] | None) -> None:
+def full_citation(document: Document, appearance: Appearance, link: str) -> str:
+    """A citation a journalist can paste: the email (sender, date, subject), the release (agency,
+    request number, batch title and date), where it is printed (file, pages, Bates), and the
+    email's permanent address ``link``.
+
+    Example: Email from David Venturella, May 4, 2010, 4:30 p.m. PDT, “Opt out”. U.S.
+    Immigration and Customs Enforcement, FOIA request 10-FOIA-2674, “ICE Secure Communities,
+    part 1” (released Jan. 14, 2011), file production/ICE-1.pdf, p. 3, Bates ICE-0003437.
+    https://archive.example.org/emails/12/
+    """
+    if document.sender_redacted:
+        sender = f"a sender redacted as {document.sender_raw}"
+    else:
+        sender = (document.sender.name if document.sender else "") or document.sender_raw
+    when = (
+        dateformat.format(localtime(document.sent_at), "N j, Y, P T")
+        if document.sent_at
+        else (f"dated “{document.date_raw}”" if document.date_raw else "undated")
+    )
+    subject = document.subject or "(no subject)"
+    email = f"Email from {sender or 'an unknown sender'}, {when}, “{subject}”."
+    batch = appearance.source_file.batch
+    release = f"“{batch.title or batch.name}”"
+    if batch.released_on:
+        release += f" (released {dateformat.format(batch.released_on, 'N j, Y')})"
+    place = [f"file {appearance.source_file.original_name}", appearance.pages_label]
+    if appearance.bates_label:
+        place.append(f"Bates {appearance.bates_label}")
+    if appearance.kind == Appearance.Kind.QUOTED:
+        place.append("quoted in a later email")
+    producer = [
+        batch.agency,
+        f"FOIA request {batch.request_number}" if batch.request_number else "",
+    ]
+    parts = [*producer, release, *place]
+    return f"{email} {', '.join(part for part in parts if part)}. {link}"
+
+
+def prepare(
+    documents: list[Document],
+    marker: Callable[[str], SafeString] | None,
+    absolute: Callable[[str], str],
+) -> None:
     """Give each email what the templates show: ``shown_subject``, ``shown_body``, ``quoted``
-    (the earlier emails it quotes, each with its ``shown_body``) and ``citations``."""
+    (the earlier emails it quotes, each with its ``shown_body``) and ``citations`` (each place
+    it is printed once). ``absolute`` makes a path a full address (the request's)."""
 
     def shown(text: str) -> SafeString:
         return mark_redactions(marker(text) if marker else text)
@@ -86,7 +133,8 @@ def prepare(documents: list[Document], marker: Callable[[str], SafeString] | Non
     for document in documents:
         document.shown_subject = shown(document.subject) if document.subject else ""
         document.shown_body = shown(document.body)
-        document.citations = [citation(a) for a in document.appearances.all()]
+        link = absolute(reverse("document", args=[document.pk]))
+        document.citations = [citation(document, a, link) for a in document.appearances_once]
         document.quoted = []
         for appearance in document.quoted_appearances.all():
             earlier = appearance.document

@@ -36,7 +36,7 @@ def document_detail(request, pk: int):
     """One email with where it was printed."""
     document = get_object_or_404(reading.with_reading_relations(Document.objects.all()), pk=pk)
     query = _query(request)
-    reading.prepare([document], text_marker(query) if query else None)
+    reading.prepare([document], text_marker(query) if query else None, request.build_absolute_uri)
     notes = annotations.thread_notes(document.thread, [document], request.user)
     context = {"document": document, "query": query, "notes": notes.by_email.get(document.pk)}
     return render(request, "documents/document.html", context)
@@ -54,7 +54,7 @@ def thread_detail(request, pk: int):
         return redirect(reverse("thread", args=[successor]) + (f"?{query}" if query else ""))
     documents = list(reading.with_reading_relations(thread.documents.all()))
     query = _query(request)
-    reading.prepare(documents, text_marker(query) if query else None)
+    reading.prepare(documents, text_marker(query) if query else None, request.build_absolute_uri)
     notes = annotations.thread_notes(thread, documents, request.user)
     for document in documents:
         document.notes = notes.by_email.get(document.pk, [])

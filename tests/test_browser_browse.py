@@ -17,7 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def sample(tmp_path, media_root, gazetteer_db):
     write_sample_batch(tmp_path / "release")
-    run_import([tmp_path / "release"], name="sample")
+    run_import(
+        [tmp_path / "release"],
+        name="sample",
+        title="Sample release",
+        agency="ICE",
+        request_number="10-FOIA-2674",
+    )
 
 
 def no_sideways_scroll(page: Page, width: int = 375) -> None:
@@ -81,10 +87,16 @@ def test_a_thread_expands_quoted_text_and_cites_its_pages(
     expect(page.locator(".redaction-code").first).to_have_text(re.compile(r"\(b\)\(\d\)"))
 
     citation = page.locator(".citations li").first
-    text = citation.locator("cite").inner_text()
+    place = citation.locator("cite").inner_text()
     citation.get_by_role("button", name="Copy citation").click()
     expect(citation.get_by_role("button", name="Copied")).to_be_visible()
-    assert page.evaluate("navigator.clipboard.readText()") == text
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert (
+        copied.startswith("Email from ")
+        and "ICE, FOIA request 10-FOIA-2674, “Sample release”" in copied
+    )
+    assert place.split(", ", 1)[1] in copied  # the file, pages and Bates number
+    assert re.search(rf"{live_server.url}/emails/\d+/$", copied)
     assert re.search(
         r"/files/\d+/original#page=1$",
         citation.get_by_role("link", name="Original PDF").get_attribute("href"),
@@ -100,6 +112,25 @@ def test_a_thread_expands_quoted_text_and_cites_its_pages(
     page.reload()
     no_sideways_scroll(page)
     page.screenshot(path=tmp_path / "thread-phone.png", full_page=True)
+
+
+def test_copy_citation_works_without_the_clipboard_api_as_over_plain_http(
+    live_server, page: Page, sample, context
+):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined})"
+    )
+    thread = Thread.objects.get(subject__startswith="Santa Clara County request")
+    page.goto(f"{live_server.url}/threads/{thread.pk}/")
+    assert page.evaluate("navigator.clipboard") is None
+    button = page.get_by_role("button", name="Copy citation").first
+    expected = button.get_attribute("data-copy")
+    button.click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    reader = context.new_page()  # a page where the clipboard API is there, to read it back
+    reader.goto(f"{live_server.url}/search/help/")
+    assert reader.evaluate("navigator.clipboard.readText()") == expected
 
 
 def test_keyboard_reaches_the_filters_and_shows_where_it_is(live_server, page: Page, sample):

@@ -1,9 +1,11 @@
 """import_batch on the command line: summary, exit status, resuming after an interruption."""
 
+import re
 import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from documents import records_writer
 from documents.models import Document, SourceFile
@@ -106,3 +108,18 @@ def test_dry_run_saves_nothing(release, media_root, gazetteer_db, capsys):
     assert "Dry run — nothing saved" in out and "files: 5 (this run: 5 imported" in out
     assert not SourceFile.objects.exists() and not Document.objects.exists()
     assert not media_root.exists()
+
+
+def test_the_progress_bar_shows_pages_and_files_of_the_total_and_the_time_left(
+    release, media_root, gazetteer_db, capsys
+):
+    call_command("import_batch", str(release), "--name", "bar")
+    shown = capsys.readouterr().err
+    pages = SourceFile.objects.filter(batch__name="bar").aggregate(Sum("page_count"))
+    total = pages["page_count__sum"]
+    # The totals are known from the first drawing on: "0/6 pages [00:00<?, ..., files 0/5]".
+    first = shown.split("\r")[1] if "\r" in shown else shown.splitlines()[0]
+    assert f"0/{total} pages" in first and "files 0/5" in first
+    last = shown.strip().replace("\r", "\n").splitlines()[-1]
+    assert f"{total}/{total} pages" in last and "files 5/5" in last
+    assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", last), "elapsed<left"

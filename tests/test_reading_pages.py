@@ -5,6 +5,7 @@ threads, and the thread's exports."""
 import json
 import mailbox
 import re
+from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
@@ -32,7 +33,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def thread(media_root):
     """A reply that quotes the email it answers, both printed in one stored PDF."""
-    batch = make_batch(name="ice-2010-part1", title="ICE Secure Communities, part 1")
+    batch = make_batch(
+        name="ice-2010-part1",
+        title="ICE Secure Communities, part 1",
+        agency="U.S. Immigration and Customs Enforcement",
+        request_number="2010FOIA2674",
+        released_on=date(2011, 1, 14),
+    )
     source = make_file(batch=batch, original_name="production/ICE2010FOIA2674.pdf", page_count=4)
     source.stored_file.save("ICE2010FOIA2674.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     for number in range(1, 5):
@@ -147,10 +154,39 @@ def test_citations_link_to_the_pdf_page_and_the_page_text(client, thread):
     )
     assert f'href="/files/{source.pk}/original#page=3"' in page
     assert f'href="/files/{source.pk}/pages/3/"' in page
+
+
+def test_copy_citation_gives_the_release_the_place_the_email_and_a_permanent_link(client, thread):
+    conversation, request, reply, source = thread
+    page = client.get(reverse("thread", args=[conversation.pk])).content.decode()
+    copies = re.findall(r'data-copy="([^"]*)"', page)
     assert (
-        'data-copy="ice-2010-part1, production/ICE2010FOIA2674.pdf, p. 4, Bates ICE2010FOIA2674.0003438, quoted"'
-        in page
+        "Email from Miguel Marquez, May 3, 2010, 9:05 a.m. PDT, “RE: Santa Clara County opt out”. "
+        "U.S. Immigration and Customs Enforcement, FOIA request 2010FOIA2674, "
+        "“ICE Secure Communities, part 1” (released Jan. 14, 2011), "
+        "file production/ICE2010FOIA2674.pdf, p. 4, Bates ICE2010FOIA2674.0003438, "
+        f"quoted in a later email. http://testserver/emails/{request.pk}/"
+    ) in copies
+    assert (
+        "Email from David Venturella, May 4, 2010, 4:30 p.m. PDT, “RE: Santa Clara County opt out”. "
+        "U.S. Immigration and Customs Enforcement, FOIA request 2010FOIA2674, "
+        "“ICE Secure Communities, part 1” (released Jan. 14, 2011), "
+        "file production/ICE2010FOIA2674.pdf, p. 4, Bates ICE2010FOIA2674.0003438. "
+        f"http://testserver/emails/{reply.pk}/"
+    ) in copies
+
+
+def test_where_it_appears_lists_each_place_once(client, thread):
+    conversation, request, reply, source = thread
+    # The reply quoted again on the page where it is printed, by a later email printed there.
+    make_appearance(
+        reply, source, kind=Appearance.Kind.QUOTED, quoted_in=request, first_page=4, last_page=4
     )
+    page = client.get(reverse("document", args=[reply.pk])).content.decode()
+    where = page[page.index("Where it appears") :]
+    assert re.findall(r"<cite>(.*?)</cite>", where) == [
+        "ice-2010-part1, production/ICE2010FOIA2674.pdf, p. 4, Bates ICE2010FOIA2674.0003438"
+    ]
 
 
 def test_the_page_text_view(client, thread):

@@ -1,14 +1,34 @@
 // Small enhancements; every page works without them.
-// "Copy citation" buttons: shown only where the clipboard can be written.
+// "Copy citation" buttons. The clipboard API exists only on https and localhost; over plain
+// http the text is copied from a selected text area instead, and if the browser refuses that
+// too, it is shown selected for the reader to copy by hand.
 (function () {
-  if (!navigator.clipboard) return;
+  function copyBySelection(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var copied = false;
+    try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+    area.remove();
+    return copied;
+  }
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return copyBySelection(text) ? Promise.resolve() : Promise.reject(new Error("not copied"));
+  }
   document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;
-    navigator.clipboard.writeText(button.dataset.copy).then(function () {
+    copy(button.dataset.copy).then(function () {
       button.textContent = "Copied";
       setTimeout(function () { button.textContent = "Copy citation"; }, 2000);
+    }, function () {
+      window.prompt("Copy this citation (Ctrl+C or ⌘C):", button.dataset.copy);
     });
   });
 })();

@@ -120,8 +120,8 @@ class _ProgressBar:
             dynamic_ncols=True,
             leave=True,
             bar_format=BAR_FORMAT if pages else NO_PAGES_FORMAT,
+            postfix=self._files_done(),
         )
-        self._show_files()
 
     def update(self, name: str, outcome: FileOutcome | None, pages: int) -> None:
         if self.bar is None:
@@ -132,12 +132,12 @@ class _ProgressBar:
             self.files += 1
             # Files embedded in a PDF portfolio are found as they are read.
             self.total_files = max(self.total_files, self.files)
-            self._show_files()
+            self.bar.set_postfix_str(self._files_done())
         elif name:
             self.bar.set_description(_short(name), refresh=False)
 
-    def _show_files(self) -> None:
-        self.bar.set_postfix_str(f"files {self.files:,}/{self.total_files:,}")
+    def _files_done(self) -> str:
+        return f"files {self.files:,}/{self.total_files:,}"
 
     def close(self) -> None:
         if self.bar is not None:
