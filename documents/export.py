@@ -130,7 +130,7 @@ def document_record(document: Document, batch_name: str | None = None) -> dict:
             }
             for j in document.jurisdictions.all()
         ],
-        "tags": sorted(tag.name for tag in document.thread.tags.all()),
+        "tags": sorted((tag.name for tag in document.thread.tags.all()), key=str.casefold),
         "url": reverse("document", args=[document.id]),
     }
 

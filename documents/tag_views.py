@@ -19,7 +19,7 @@ THREADS_PER_PAGE = 25
 def _tags_fragment(request, thread: Thread, error: str = ""):
     context = {
         "thread": thread,
-        "tags": thread.tags.order_by("name"),
+        "tags": thread.tags.order_by(*tagging.TAG_ORDER),
         "tag_error": error,
         "may": roles.abilities(request.user),
     }

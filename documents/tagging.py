@@ -73,12 +73,16 @@ def remove_tag(thread: Thread, tag: Tag, user) -> None:
         audit.record(user, AuditEntry.Action.TAG_REMOVED, target, url, tag=tag.name)
 
 
+# Tags are listed ignoring case everywhere ("opt-out" before "Santa Clara"), as /tags/ lists them.
+TAG_ORDER = (Lower("name"), "name")
+
+
 def tags_in_use() -> QuerySet:
     """Tags on at least one thread, with ``threads`` counted, by name."""
     threads = Count(
         "taggit_taggeditem_items", filter=Q(taggit_taggeditem_items__content_type__model="thread")
     )
-    return Tag.objects.annotate(threads=threads).filter(threads__gt=0).order_by(Lower("name"))
+    return Tag.objects.annotate(threads=threads).filter(threads__gt=0).order_by(*TAG_ORDER)
 
 
 def suggest(typed: str) -> list[Tag]:

@@ -20,8 +20,10 @@ from django.conf import settings
 from documents.export import document_record, export_queryset
 from documents.models import Document, Recipient, Thread
 
-# The domain of the Message-IDs made up for emails printed without one.
+# The domain of the Message-IDs made up for emails printed without one, and of the address
+# given to a name printed without one (a header needs an address; "<>" breaks mail programs).
 LOCAL_MESSAGE_DOMAIN = "foia-archive.invalid"
+NO_ADDRESS = "address-not-printed"
 
 
 def thread_documents(thread: Thread) -> list[Document]:
@@ -38,7 +40,7 @@ def thread_json(thread: Thread) -> dict:
             "last_sent_at": thread.last_sent_at.isoformat() if thread.last_sent_at else None,
             "message_count": thread.message_count,
             "exemptions": list(thread.exemptions),
-            "tags": sorted(tag.name for tag in thread.tags.all()),
+            "tags": sorted((tag.name for tag in thread.tags.all()), key=str.casefold),
         },
         "emails": [document_record(document) for document in documents],
     }
@@ -100,7 +102,7 @@ def _sender(document: Document) -> str:
 
 def _person(person, raw: str, redacted: bool) -> str:
     """A header address: name and address where known, else the text as printed (quoted, so
-    "Venturella, David" stays one name)."""
+    "Venturella, David" stays one name) at an address that says none was printed."""
     if person is not None and not redacted and "@" in person.email:
         local, _, domain = person.email.partition("@")
         try:
@@ -108,4 +110,4 @@ def _person(person, raw: str, redacted: bool) -> str:
         except (ValueError, IndexError):
             pass
     printed = " ".join((raw or (person.name if person else "") or "(redacted)").split())
-    return str(Address(display_name=printed))
+    return str(Address(printed, NO_ADDRESS, LOCAL_MESSAGE_DOMAIN))

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import urlencode
 from taggit.models import Tag, TaggedItem
@@ -24,15 +25,16 @@ from taggit.models import Tag, TaggedItem
 from documents.archive_cache import kept
 from documents.models import EXEMPTION_CHOICES, Batch, Document, Jurisdiction, Person, Thread
 from documents.places_directory import PlaceCount, places_with_threads, states_with_threads
+from documents.tagging import TAG_ORDER
 from documents.timeline import Timeline, archive_months, draw, monthly_counts
 
 # Sort orders a user picks in the URL, and the ordering they mean; undated threads come last
 # (PostgreSQL would put them first when sorting newest first); ties: newest thread first.
 SORTS = {
-    "-last": ("Latest email, newest first", [F("last_sent_at").desc(nulls_last=True), "-id"]),
-    "last": ("Latest email, oldest first", [F("last_sent_at").asc(nulls_last=True), "id"]),
-    "-first": ("First email, newest first", [F("first_sent_at").desc(nulls_last=True), "-id"]),
-    "first": ("First email, oldest first", [F("first_sent_at").asc(nulls_last=True), "id"]),
+    "-last": ("Last email, newest", [F("last_sent_at").desc(nulls_last=True), "-id"]),
+    "last": ("Last email, oldest", [F("last_sent_at").asc(nulls_last=True), "id"]),
+    "-first": ("First email, newest", [F("first_sent_at").desc(nulls_last=True), "-id"]),
+    "first": ("First email, oldest", [F("first_sent_at").asc(nulls_last=True), "id"]),
     "-size": ("Most emails", ["-message_count", F("last_sent_at").desc(nulls_last=True), "-id"]),
     "size": ("Fewest emails", ["message_count", F("last_sent_at").desc(nulls_last=True), "-id"]),
 }
@@ -96,6 +98,7 @@ class ThreadFilter(django_filters.FilterSet):
     person = django_filters.ModelChoiceFilter(
         queryset=Person.objects.all(), field_name="participants", label="Participant"
     )
+    who = django_filters.CharFilter(method="filter_who", label="Participant", max_length=200)
     sender = django_filters.ModelChoiceFilter(
         queryset=Person.objects.all(), method="filter_sender", label="Sender"
     )
@@ -143,6 +146,21 @@ class ThreadFilter(django_filters.FilterSet):
     def filter_end(self, queryset, name, value):
         moment = datetime.fromordinal(value.toordinal() + 1).replace(tzinfo=archive_zone())
         return _with_email(queryset, sent_at__lt=moment)
+
+    def filter_who(self, queryset, name, value):
+        """Threads with a participant whose name, address or another spelling holds ``value``
+        (typed in the form: "venturella", "sccgov.org")."""
+        value = value.strip()
+        if not value:
+            return queryset
+        people = Person.objects.filter(
+            Q(name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(aliases__alias__icontains=value)
+        )
+        return queryset.filter(
+            Exists(ThreadPerson.objects.filter(thread=OuterRef("pk"), person__in=people))
+        )
 
     def filter_sender(self, queryset, name, value):
         return _with_email(queryset, sender=value)
@@ -198,6 +216,7 @@ CHIP_NAMES = {
     "start": "From",
     "end": "To",
     "person": "Participant",
+    "who": "Participant",
     "sender": "From",
     "recipient": "To",
     "place": "Jurisdiction",
@@ -313,7 +332,9 @@ def list_threads(params, page_number) -> ThreadListing:
         states=states_with_threads(),
         places=places_with_threads(state.children.all(), "kind", "name") if state else [],
         tags=list(
-            Tag.objects.filter(taggit_taggeditem_items__isnull=False).distinct().order_by("name")
+            Tag.objects.filter(taggit_taggeditem_items__isnull=False)
+            .distinct()
+            .order_by(*TAG_ORDER)
         ),
         batches=list(Batch.objects.order_by("name")),
     )
@@ -326,7 +347,7 @@ def _tags_per_thread(thread_ids: list[int]) -> dict[int, list[Tag]]:
         content_type=ContentType.objects.get_for_model(Thread), object_id__in=thread_ids
     ).select_related("tag")
     tags: dict[int, list[Tag]] = {}
-    for item in items.order_by("tag__name"):
+    for item in items.order_by(Lower("tag__name"), "tag__name"):
         tags.setdefault(item.object_id, []).append(item.tag)
     return tags
 

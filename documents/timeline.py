@@ -48,10 +48,12 @@ class YearMark:
 
 @dataclass(frozen=True)
 class Timeline:
-    bars: list[Bar]
+    bars: list[Bar]  # every month of the years drawn
     years: list[YearMark]
     total: int
     busiest: Bar
+    first: date  # the first and last months with emails
+    last: date
 
     @property
     def width(self) -> int:
@@ -71,7 +73,9 @@ class Timeline:
 
     @property
     def span(self) -> str:
-        return f"{self.bars[0].month:%B %Y} to {self.bars[-1].month:%B %Y}"
+        if self.first == self.last:
+            return f"{self.first:%B %Y}"
+        return f"{self.first:%B %Y} to {self.last:%B %Y}"
 
     @property
     def per_year(self) -> dict[int, int]:
@@ -100,10 +104,12 @@ def archive_months() -> dict[date, int]:
 
 
 def draw(counts: dict[date, int], link: Callable[[date], str]) -> Timeline | None:
-    """Bars for every month from the first to the last with emails, empty months included."""
+    """Bars for every month of the calendar years with emails, empty months included: whole
+    years keep a bar a month wide, so a release of one month is not drawn as one wide block."""
     if not counts:
         return None
-    months = _months_between(min(counts), max(counts))
+    first, last = min(counts), max(counts)
+    months = _months_between(date(first.year, 1, 1), date(last.year, 12, 1))
     tallest = max(counts.values())
     bars = []
     for index, month in enumerate(months):
@@ -118,7 +124,7 @@ def draw(counts: dict[date, int], link: Callable[[date], str]) -> Timeline | Non
         if bar.month.month == 1 or index == 0
     ]
     busiest = max(bars, key=lambda bar: bar.count)
-    return Timeline(bars, years, sum(counts.values()), busiest)
+    return Timeline(bars, years, sum(counts.values()), busiest, first, last)
 
 
 def _months_between(first: date, last: date) -> list[date]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from documents import annotations, reading, roles
 from documents.models import Annotation, Document, Page, SourceFile, Thread
 from documents.stats import archive_counts, recent_batches
+from documents.tagging import TAG_ORDER
 from documents.thread_export import thread_json, thread_mbox
 from documents.thread_list import list_url
 from documents.thread_repair import merge_candidates, merged_into
@@ -62,7 +63,7 @@ def thread_detail(request, pk: int):
     previous, following = reading.thread_neighbours(thread)
     context = {
         "thread": thread,
-        "tags": thread.tags.order_by("name"),
+        "tags": thread.tags.order_by(*TAG_ORDER),
         "documents": documents,
         "notes": notes,
         "may": may,

@@ -316,13 +316,14 @@ def _word_analysis(analyzer) -> Callable[[str], str | None]:
 def _facet_values(
     counts: dict[str, Counter],
 ) -> tuple[dict[str, list[FacetValue]], list[FacetValue]]:
-    """The values shown for each facet (the most frequent; every month, in order), labelled."""
+    """The values shown for each facet (the most frequent; every month from the first to the
+    last with hits, empty ones included, so the histogram's gaps show), labelled."""
     shown = {
         name: sorted(groups.items(), key=lambda item: -item[1])[:FACET_VALUES_SHOWN]
         for name, groups in counts.items()
         if name != "month"
     }
-    shown["month"] = sorted(counts["month"].items())
+    shown["month"] = _every_month(counts["month"])
     labels = _labels({name: [value for value, _ in pairs] for name, pairs in shown.items()})
     facets = {
         name: [FacetValue(value, labels[name].get(value, value), n) for value, n in pairs]
@@ -333,6 +334,20 @@ def _facet_values(
         years[month[:4]] += count
     facets["year"] = [FacetValue(year, year, count) for year, count in sorted(years.items())]
     return facets, facets["month"]
+
+
+def _every_month(counts: Counter) -> list[tuple[str, int]]:
+    """("2010-05", hits) for every month from the first to the last with hits."""
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        key = f"{year:04d}-{month:02d}"
+        months.append((key, counts.get(key, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _labels(values: dict[str, list[str]]) -> dict[str, dict[str, str]]:

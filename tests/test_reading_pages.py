@@ -242,13 +242,14 @@ def test_the_thread_as_mbox(client, thread, tmp_path):
     assert (
         response["Content-Disposition"] == f'attachment; filename="thread-{conversation.pk}.mbox"'
     )
+    assert b"<>" not in response.content, "a name printed without an address gets one that says so"
     path = tmp_path / "thread.mbox"
     path.write_bytes(response.content)
     messages = list(mailbox.mbox(path))
     assert [m["Subject"] for m in messages] == ["RE: Santa Clara County opt out"] * 2
     first, second = messages
     assert first["From"] == "Miguel Marquez <miguel.marquez@cco.sccgov.org>"
-    assert first["Cc"] == '"(b)(6)" <>'
+    assert first["Cc"] == '"(b)(6)" <address-not-printed@foia-archive.invalid>'
     assert first["Date"] == "Mon, 03 May 2010 09:05:00 -0700"
     assert first.get_all("X-FOIA-Citation") == [
         "ice-2010-part1, production/ICE2010FOIA2674.pdf, p. 3, Bates ICE2010FOIA2674.0003437",

@@ -347,3 +347,21 @@ def test_a_search_costs_the_same_few_queries_whatever_it_finds(
     for text in ("county", "activation", "date:2010"):
         with django_assert_max_num_queries(4):
             service.search(text)
+
+
+def test_the_histogram_shows_the_empty_months_between_hits(client, gazetteer_db):
+    from search.indexing import index_documents
+    from tests.factories import at, make_document
+
+    ids = [
+        make_document(body="The quartermaster signed.", sent_at=at(2010, month, 3)).pk
+        for month in (4, 7)
+    ]
+    index_documents(ids)
+    months = [(v.value, v.count) for v in service.search("quartermaster").months]
+    assert months == [("2010-04", 1), ("2010-05", 0), ("2010-06", 0), ("2010-07", 1)]
+    page = client.get(reverse("search:results"), {"q": "quartermaster"}).content.decode()
+    histogram = page[page.index('class="histogram"') :]
+    histogram = histogram[: histogram.index("</figure>")]
+    assert histogram.count('class="empty-month"') == 2
+    assert histogram.count("<a href=") == 2, "only months with hits are links"

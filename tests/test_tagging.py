@@ -122,3 +122,19 @@ def test_readers_see_tags_but_no_tag_form(client, editor, thread):
     client.force_login(editor)
     page = client.get(reverse("thread", args=[thread.pk])).content.decode()
     assert 'name="tags"' in page and "Remove tag opt-out" in page
+
+
+def test_a_threads_tags_are_listed_as_the_tags_page_lists_them(client, editor, thread):
+    add_tags(thread, "Sheriff, opt-out, ICE, activation", editor)
+    expected = ["activation", "ICE", "opt-out", "Sheriff"]  # case ignored
+    index = client.get(reverse("tags")).content.decode()
+    page = client.get(reverse("thread", args=[thread.pk])).content.decode()
+    listing = client.get(reverse("threads")).content.decode()
+
+    def order(html: str) -> list[str]:
+        found = [name for name in expected if f">{name}<" in html]
+        return sorted(found, key=lambda name: html.index(f">{name}<"))
+
+    assert order(index) == expected
+    assert order(page[page.index('id="thread-tags"') :]) == expected
+    assert order(listing[listing.index('class="thread-list"') :]) == expected

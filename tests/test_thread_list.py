@@ -1,6 +1,7 @@
 """The threads list: each filter narrows to the threads a person would expect, sorting, pages,
 the timeline beside it, bad filter values, and a fixed number of SQL queries per page."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -208,22 +209,50 @@ def test_chips_name_each_filter_and_remove_only_it(client, archive):
 def test_the_timeline_counts_emails_by_month_and_links_to_that_month(client, archive):
     listing = client.get(reverse("threads"), {"place": "ca"}).context["listing"]
     bars = {bar.month.strftime("%Y-%m"): bar for bar in listing.timeline.bars}
+    # The whole year is drawn, empty months included.
     assert {month: bar.count for month, bar in bars.items()} == {
-        "2010-04": 1,
-        "2010-05": 0,
-        "2010-06": 2,
+        f"2010-{month:02d}": {4: 1, 6: 2}.get(month, 0) for month in range(1, 13)
     }
+    assert listing.timeline.span == "April 2010 to June 2010"
     assert bars["2010-06"].url == reverse("threads") + "?month=2010-06&place=ca"
     # A chosen month keeps the whole timeline in view, so another month is one click away.
     chosen = client.get(reverse("threads"), {"place": "ca", "month": "2010-06"})
-    assert len(chosen.context["listing"].timeline.bars) == 3
+    assert len(chosen.context["listing"].timeline.bars) == 12
     # A year or month chosen: that year's months, with counts, one chosen.
     months = chosen.context["listing"].months
-    assert [(label, n, is_chosen) for label, n, _, is_chosen in months] == [
+    assert [(label, n, is_chosen) for label, n, _, is_chosen in months][3:6] == [
         ("Apr", 1, False),
         ("May", 0, False),
         ("Jun", 2, True),
     ]
+    assert len(months) == 12
+
+
+def test_a_release_of_one_month_is_drawn_as_one_bar_of_its_year_not_a_block(client, db):
+    thread = make_thread(subject="Alameda County briefing")
+    email(thread, at(2010, 5, 5))
+    email(thread, at(2010, 5, 6))
+    refresh_threads({thread.pk})
+    page = client.get(reverse("threads")).content.decode()
+    width = int(re.search(r'<svg class="timeline__chart" viewBox="0 0 (\d+) ', page)[1])
+    bars = re.findall(r'<rect class="timeline__bar" x="(\d+)" y="[\d.]+" width="(\d+)"', page)
+    assert len(bars) == 1
+    x, bar = (int(n) for n in bars[0])
+    assert bar / width < 1 / 12
+    assert x / width == pytest.approx(4 / 12), "May stands where May stands in its year"
+    assert "2 dated emails, May 2010;" in page
+
+
+def test_a_participant_typed_in_the_form_narrows_the_list(client, archive):
+    everyone = client.get(reverse("threads")).context["listing"].page.paginator.count
+    found = client.get(reverse("threads"), {"who": "venturella"})
+    listing = found.context["listing"]
+    assert 0 < listing.page.paginator.count < everyone
+    for thread in listing.page.object_list:
+        names = " ".join(p.name + " " + p.email for p in thread.participants.all()).lower()
+        assert "venturella" in names
+    assert [chip.label for chip in listing.chips] == ["Participant: venturella"]
+    assert 'name="who" value="venturella"' in found.content.decode()
 
 
 def test_pages_and_the_same_queries_whatever_the_page_holds(

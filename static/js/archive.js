@@ -153,3 +153,23 @@ document.addEventListener("submit", function (event) {
     form.elements.body.focus();
   });
 })();
+
+// On a phone: the navigation is a menu, and the search facets start folded above the hits
+// (the page sends them open, so that without script they are simply there).
+(function () {
+  var toggle = document.querySelector(".site-nav__toggle");
+  if (toggle) {
+    var nav = toggle.closest(".site-nav");
+    toggle.hidden = false;
+    nav.classList.add("site-nav--menu");
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("site-nav--open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  if (window.matchMedia("(max-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (details) {
+      details.open = false;
+    });
+  }
+})();
