@@ -27,6 +27,7 @@ from search.indexing import indexed_ids
 from search.searcher import forget_searcher
 from tests.conftest import start_worker, worker_environment
 from tests.factories import make_user
+from tests.html import tiles
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,6 +99,11 @@ def test_an_uploaded_zip_is_stored_queued_and_imported_by_the_worker(admin_clien
     done = admin_client.get(reverse("batch-import-status", args=["ice-2010"])).content.decode()
     assert "hx-trigger" not in done  # polling stops
     assert "Finished" in done and "Import report" in done and "la-county.mbox" in done
+    # The progress tiles and the report's tiles agree, with the batch's own counters.
+    progress, report = (tiles(part) for part in done.split("Import report", 1))
+    batch.refresh_from_db()
+    assert progress["Emails in the batch"] == report["Emails"] == str(batch.email_count)
+    assert progress["Files needing attention"] == report["Files needing attention"] == "0"
     assert AuditEntry.objects.filter(action="batch_imported", target="ice-2010").exists()
 
 

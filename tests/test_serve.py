@@ -105,14 +105,18 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def stop(server: subprocess.Popen, signum: int, again: bool = False) -> tuple[str, float]:
-    """Send ``signum`` to the server's whole process group (twice, a moment apart, when
-    ``again``: an impatient user); its output and the seconds until no process of it is left."""
+def stop(
+    server: subprocess.Popen, signum: int, again: bool = False, group: bool = True
+) -> tuple[str, float]:
+    """Send ``signum`` to the server's whole process group as a terminal does (twice, a moment
+    apart, when ``again``: an impatient user), or to the server alone as `pkill` does; its output
+    and the seconds until no process of its session is left."""
     started = time.monotonic()
-    os.killpg(server.pid, signum)
+    send = os.killpg if group else os.kill
+    send(server.pid, signum)
     if again:
         time.sleep(0.5)
-        os.killpg(server.pid, signum)
+        send(server.pid, signum)
     output, _ = server.communicate(timeout=60)
     while session_processes(server) and time.monotonic() - started < 60:
         time.sleep(0.1)
@@ -151,7 +155,8 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
         assert answer(port, f"{socket.gethostname()}:{port}") == 200
         assert answer(port, f"not-this-archive.example:{port}") == 400
     finally:
-        output, seconds = stop(server, signal.SIGTERM)
+        # As the README's `pkill -f 'manage.py serve'`: serve stops its web server and worker.
+        output, seconds = stop(server, signal.SIGTERM, group=False)
     assert server.returncode == 0, output
     assert "Created the admin account" in output
     assert "password:" in output
