@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1:8000
 # Test workers; 2 matches this project's 2-core machines. Override with `make test WORKERS=0`.
 WORKERS ?= 2
 
-.PHONY: run test lint format bench-ingest bench-search bench-browse
+.PHONY: run test lint format eval bench-ingest bench-search bench-browse
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(INSTALLED)
 ## Run the whole test suite against PostgreSQL (DATABASE_URL, else the embedded server).
 test: $(INSTALLED)
 	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+# Import the labeled development set's releases (tests/testdata/devset, files from ../shared/corpus)
+# and print recall, precision and per-field accuracy against the labels, with the worst disagreements.
+eval: $(INSTALLED)
+	$(PY) -m pytest tests/test_devset.py -p no:cacheprovider -n 0 -s -q $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -25,7 +25,7 @@ class PersonResolver:
             person = Person.objects.create(
                 name=address.name or address.email,
                 email=address.email,
-                organization=address.organization[:200],
+                organization=address.organization,
             )
         else:
             self._complete(person, address)
@@ -36,6 +36,11 @@ class PersonResolver:
                 )
                 self._by_key[key] = person
         return person
+
+    def forget(self) -> None:
+        """Drop what was remembered: after a rolled-back savepoint it may name people that are
+        not in the database."""
+        self._by_key.clear()
 
     def _find(self, key: str) -> Person | None:
         if key in self._by_key:
@@ -63,7 +68,7 @@ class PersonResolver:
             person.name = address.name
             changed.append("name")
         if address.organization and not person.organization:
-            person.organization = address.organization[:200]
+            person.organization = address.organization
             changed.append("organization")
         if changed:
             person.save(update_fields=changed)

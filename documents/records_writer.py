@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from difflib import SequenceMatcher
 
+from django.db import DatabaseError, transaction
+
+from documents.fitting import fit, fit_address
 from documents.ingest import Address, Email, PageRecord, PlaceIndex, normalize_subject
 from documents.ingest.exemptions import strip_exemption_codes
 from documents.ingest.records import remove_nul
@@ -36,6 +39,19 @@ SAME_BODY_RATIO = 0.75
 # Pages, Appearances and jurisdiction mentions are inserted this many at a time.
 ROWS_PER_INSERT = 500
 Mention = Document.jurisdictions.through
+
+
+@dataclass
+class _Staged:
+    """What one printed email adds, kept apart until its savepoint succeeds."""
+
+    appearances: list[Appearance] = field(default_factory=list)
+    mentions: list = field(default_factory=list)
+    created: int = 0
+    matched: int = 0
+    thread_ids: set[int] = field(default_factory=set)
+    document_ids: set[int] = field(default_factory=set)
+    warnings: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -71,7 +87,9 @@ class DocumentWriter:
             self.write(item)
 
     def add_page(self, page: PageRecord) -> None:
-        bates = page.bates[:100]
+        cut: list[str] = []
+        bates = fit(Page, "bates", page.bates, cut, "Bates number")
+        self.result.warnings += [{"text": t, "document": None, "page": page.number} for t in cut]
         self.bates[page.number] = bates
         self.pages.append(
             Page(
@@ -100,26 +118,63 @@ class DocumentWriter:
         self.appearances.clear()
         self.mentions.clear()
 
-    def write(self, email: Email) -> Document:
-        """One printed email and the chain it quotes; returns the printed email's Document."""
+    def write(self, email: Email) -> Document | None:
+        """One printed email and the chain it quotes, in a savepoint of its own: if it cannot be
+        stored, nothing of it stays, the file's warnings say why, and the rest of the file goes
+        on. Returns the printed email's Document, or None."""
+        staged = _Staged()
+        try:
+            with transaction.atomic():
+                top = self._write(email, staged)
+        except DatabaseError as error:
+            self.people.forget()  # it may remember people the savepoint took back
+            self.result.warnings.append(
+                {
+                    "text": f"an email could not be stored ({type(error).__name__}: "
+                    f"{str(error).strip()[:300]}); the rest of the file was",
+                    "document": None,
+                    "page": email.first_page,
+                }
+            )
+            return None
+        self._keep(staged)
+        return top
+
+    def _keep(self, staged: _Staged) -> None:
+        result = self.result
+        result.created += staged.created
+        result.matched += staged.matched
+        result.thread_ids |= staged.thread_ids
+        result.document_ids |= staged.document_ids
+        result.warnings += staged.warnings
+        for appearance in staged.appearances:
+            appearance.position = result.appearances
+            result.appearances += 1
+        self.appearances += staged.appearances
+        self.mentions += staged.mentions
+        if len(self.appearances) + len(self.mentions) >= ROWS_PER_INSERT:
+            self._insert()
+
+    def _write(self, email: Email, staged: _Staged) -> Document:
         chain = [email, *email.quoted]
         documents: list[Document] = []
         parent = None
         # Oldest first, so that each reply finds its parent's thread.
         for each in reversed(chain):
-            document = self._document(each, parent)
+            document = self._document(each, parent, staged)
             documents.append(document)
             parent = document
         documents.reverse()
         top = documents[0]
-        self._appear(top, email, None)
+        self._appear(top, email, None, staged)
         for document, quoted in zip(documents[1:], email.quoted, strict=True):
             if document.pk != top.pk:
-                self._appear(document, quoted, top)
+                self._appear(document, quoted, top, staged)
         return top
 
-    def _document(self, email: Email, parent: Document | None) -> Document:
+    def _document(self, email: Email, parent: Document | None, staged: _Staged) -> Document:
         remove_nul(email)
+        _fit_email(email)
         sender = self.people.resolve(email.sender)
         redacted = bool(email.sender and email.sender.redacted)
         subject_key = normalize_subject(email.subject)
@@ -128,8 +183,8 @@ class DocumentWriter:
             self._complete(existing, email, parent)
             if (email.to or email.cc or email.bcc) and not existing.recipient_entries.exists():
                 self._add_recipients(existing, self._recipients(email))
-            self.result.matched += 1
-            self.result.thread_ids.add(existing.thread_id)
+            staged.matched += 1
+            staged.thread_ids.add(existing.thread_id)
             return existing
         recipients = self._recipients(email)
         participants = {p.id for p in [sender, *(r[3] for r in recipients)] if p is not None}
@@ -148,15 +203,15 @@ class DocumentWriter:
             thread=thread,
             parent=parent,
             sender=sender,
-            sender_raw=(email.sender.raw if email.sender else "")[:500],
+            sender_raw=email.sender.raw if email.sender else "",
             sender_redacted=redacted,
             sent_at=email.sent_at,
-            date_raw=email.date_raw[:200],
+            date_raw=email.date_raw,
             subject=email.subject,
             normalized_subject=subject_key,
             body=email.body,
-            message_id=email.message_id[:998],
-            in_reply_to=email.in_reply_to[:998],
+            message_id=email.message_id,
+            in_reply_to=email.in_reply_to,
             references=email.references,
             fingerprint=fingerprint(sender, redacted, email, subject_key),
             exemptions=list(email.exemptions),
@@ -164,16 +219,16 @@ class DocumentWriter:
             parse_warnings=email.warnings,
         )
         self._add_recipients(document, recipients)
-        self.mentions.extend(
+        staged.mentions.extend(
             Mention(document_id=document.id, jurisdiction_id=place)
             for place in self.places.find(f"{email.subject}\n{email.body}")
         )
-        self.result.created += 1
-        self.result.warnings += [
+        staged.created += 1
+        staged.warnings += [
             {"text": text, "document": document.pk, "page": email.first_page}
             for text in email.warnings
         ]
-        self.result.thread_ids.add(thread.id)
+        staged.thread_ids.add(thread.id)
         return document
 
     def _recipients(self, email: Email) -> list[tuple[str, int, Address, Person | None]]:
@@ -191,7 +246,7 @@ class DocumentWriter:
                 document=document,
                 person=person,
                 field=field_name,
-                raw=(address.raw or "(blank)")[:500],
+                raw=address.raw or "(blank)",
                 redacted=address.redacted,
                 position=position,
             )
@@ -244,25 +299,37 @@ class DocumentWriter:
         if changed:
             document.save(update_fields=changed)
 
-    def _appear(self, document: Document, email: Email, quoted_in: Document | None) -> None:
+    def _appear(
+        self, document: Document, email: Email, quoted_in: Document | None, staged: _Staged
+    ) -> None:
         first, last = email.first_page, email.last_page
-        self.appearances.append(
+        staged.appearances.append(
             Appearance(
                 document=document,
                 source_file=self.source_file,
                 kind=Appearance.Kind.QUOTED if quoted_in else Appearance.Kind.STANDALONE,
                 quoted_in=quoted_in,
-                position=self.result.appearances,
                 first_page=first,
                 last_page=last if first is not None else None,
                 bates_start=self.bates.get(first, "") if first else "",
                 bates_end=self.bates.get(last, "") if last else "",
             )
         )
-        self.result.appearances += 1
-        self.result.document_ids.add(document.pk)
-        if len(self.appearances) + len(self.mentions) >= ROWS_PER_INSERT:
-            self._insert()
+        staged.document_ids.add(document.pk)
+
+
+def _fit_email(email: Email) -> None:
+    """Every value of ``email`` that goes into a column fits it; what was cut is a warning."""
+    warnings = email.warnings
+    email.date_raw = fit(Document, "date_raw", email.date_raw, warnings, "date")
+    email.message_id = fit(Document, "message_id", email.message_id, warnings, "Message-ID")
+    email.in_reply_to = fit(Document, "in_reply_to", email.in_reply_to, warnings, "In-Reply-To")
+    if email.sender is not None:
+        email.sender = fit_address(email.sender, Document, "sender_raw", warnings, "sender")
+    for name in ("to", "cc", "bcc"):
+        addresses = getattr(email, name)
+        fitted = [fit_address(a, Recipient, "raw", warnings, name.capitalize()) for a in addresses]
+        setattr(email, name, fitted)
 
 
 def body_key(body: str) -> str:
