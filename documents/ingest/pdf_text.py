@@ -7,6 +7,7 @@ rejoin the text lines that share a baseline, left to right, so "From: Name" stay
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,40 @@ MIN_TEXT_CHARS = 20
 # pdfminer's line detection with its default margins; its ordering of text boxes is skipped
 # (boxes_flow=None, about a seventh of the extraction time), as page_lines orders lines itself.
 LAYOUT = LAParams(boxes_flow=None)
+
+
+# pdfminer writes "(cid:N)" for a glyph it cannot map to a character. What N means depends on the
+# font; these few are safe to read (tabs and spaces, bullets in symbol fonts), the rest are
+# dropped so that no residue reaches a sender, subject or body ("(cid:9) Fw: County update").
+_CID = re.compile(r"\(cid:(\d+)\)")
+CID_SPACES = frozenset({9, 10, 13, 32, 160})
+CID_BULLETS = frozenset({149, 183, 8226, 61623, 61607, 61548})
+# Ligature characters some fonts map to: "ﬁle" reads "file".
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
+
+
+def readable(text: str) -> str:
+    """Text as pdfminer gives it, without glyph residue and ligature characters."""
+    if "(cid:" in text:
+        text = re.sub(r" {2,}", " ", _CID.sub(_cid_text, text))
+    return text.translate(_LIGATURES)
+
+
+def _cid_text(match: re.Match) -> str:
+    code = int(match.group(1))
+    if code in CID_SPACES:
+        return " "
+    return "• " if code in CID_BULLETS else ""
 
 
 class PdfError(Exception):
@@ -138,9 +173,9 @@ def extract_page_list(source: str, numbers: list[int]) -> list[PdfPage]:
 def page_lines(layout: LTPage) -> list[str]:
     """The page's text lines, top to bottom, with lines on one baseline joined left to right."""
     pieces = [
-        (line.y0, line.y1, line.x0, line.get_text().strip())
+        (line.y0, line.y1, line.x0, text)
         for line in _text_lines(layout)
-        if line.get_text().strip()
+        if (text := readable(line.get_text()).strip())
     ]
     pieces.sort(key=lambda piece: (-(piece[0] + piece[1]) / 2, piece[2]))
     rows: list[list[tuple[float, float, float, str]]] = []
