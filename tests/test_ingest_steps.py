@@ -259,3 +259,10 @@ def test_emails_stream_out_of_a_long_production():
     long_one = rest[2]
     assert (long_one.first_page, long_one.last_page) == (4, 5)
     assert long_one.body.endswith("Continued overleaf:\nthe rest of the answer.")
+
+
+def test_two_codes_side_by_side_are_a_redaction():
+    from documents.ingest.exemptions import is_redaction
+
+    assert is_redaction("(b)(6) (b)(6)") and is_redaction("(b)(6), (b)(7)(C)")
+    assert not is_redaction("(b)(6) Jane Roe")

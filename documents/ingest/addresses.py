@@ -5,6 +5,11 @@ Forms seen in releases: "Venturella, David", "David Venturella", "Venturella, Da
 Lotus Notes "David Venturella/ICE/DHS@DHS",
 Exchange X.500 "/O=DHS/OU=ICE/CN=RECIPIENTS/CN=DVENTURELLA",
 bare addresses, and redactions such as "(b)(6)" or "(b)(6), (b)(7)(C)".
+
+OCR damage read through: "©" or "(a)" for "@", spaces inside an address ("gov. state. ak. us"),
+".goy" for ".gov", "j" or ")" for a closing bracket, "‹ ›" for angle brackets, a "[mailto" cut at
+the line's end, residue after a name ("Jane Roe @ @ >"), and "Last, First (ORG)" lists whose commas
+came out as semicolons ("Fagerstrom; Erika (GOV)").
 """
 
 from __future__ import annotations
@@ -17,13 +22,32 @@ from documents.ingest.exemptions import find_exemptions, is_redaction, strip_exe
 from documents.ingest.records import Address
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_BRACKETED = re.compile(r"[<\[]\s*(?:mailto:|SMTP:)?\s*([^<>\[\]]*)[>\]]", re.IGNORECASE)
+# An address as OCR prints it: "@" misread, spaces around its dots and "@".
+_DAMAGED_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+'-]+\s*(?:@|©|\(a\))\s*[A-Za-z0-9-]+(?:\s*\.\s*[A-Za-z0-9-]+)+"
+)
+# Top-level domains as OCR misreads them.
+_TLD_FIXES = {"goy": "gov", "govi": "gov", "gav": "gov", "qov": "gov", "corn": "com", "orq": "org"}
+_BRACKETS = str.maketrans({"‹": "<", "›": ">", "«": "<", "»": ">", "〈": "<", "〉": ">"})
+# What wraps an address: <...>, [mailto:...], (mailto:...), with OCR's closing "j" or ")".
+_WRAPPED = re.compile(
+    r"(?:<|\[|\((?=\s*mailto))\s*(?:mailto\s*:?|SMTP\s*:)?\s*(?P<inside>[^<>\[\]]*?)"
+    r"\s*(?:[>\])]|j(?=\s*$)|$)",
+    re.IGNORECASE,
+)
+_MAILTO_CUT = re.compile(r"\s*[\[(<]\s*mailto\s*:?\s*$", re.IGNORECASE)
 _X500 = re.compile(r"/O=[^\s<>\[\]]*?/CN=([A-Za-z0-9._-]+)\s*$", re.IGNORECASE)
 _NOTES = re.compile(
     r"^(?P<name>[^/@<>\[\],;]{2,80}?)(?P<org>(?:/[A-Za-z0-9 &.'-]+)+)@(?P<domain>[A-Za-z0-9.-]+)$"
 )
 _ORG_SUFFIX = re.compile(r"\s*\((?P<org>[^()]{1,60})\)\s*$")
+_ON_BEHALF = re.compile(r"\s+on\s+behalf\s+of\s+.*$", re.IGNORECASE)
+# What OCR leaves after a name: stray "@", ">" and letter pairs ("Jane Roe @ @ >", "yy @@>").
+_TRAILING_RESIDUE = re.compile(r"(?:\s+(?:[@<>\[\]|]+|[a-z]{1,2}(?=\s*[@<>])))+\s*[@<>\[\]|]*\s*$")
 _LAST_FIRST = re.compile(r"^(?P<last>[A-Za-z'’ .-]{2,40}),\s*(?P<first>[A-Za-z'’ .-]{1,40})$")
+# "Last; First M (ORG)": the comma of Outlook's display name misread as a list separator.
+_GIVEN_NAMES = re.compile(r"^[A-Z][a-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+\([^()]{1,30}\))?$")
+_SURNAME = re.compile(r"^[A-Z][A-Za-z'’-]+$")
 
 
 def parse_address_list(text: str) -> list[Address]:
@@ -33,10 +57,9 @@ def parse_address_list(text: str) -> list[Address]:
         return []
     if is_redaction(text):
         return [redacted(text)]
+    text = re.sub(r",\s*\.\s*", "; ", text)  # ";" misread as ",."
     addresses = []
-    for chunk in (part.strip(" ,") for part in text.split(";")):
-        if not chunk:
-            continue
+    for chunk in _rejoin_names(part.strip(" ,") for part in text.split(";")):
         for piece in _split_commas(chunk):
             addresses.append(parse_address(piece))
     return addresses
@@ -47,23 +70,58 @@ def parse_address(text: str) -> Address:
     raw = " ".join(text.split()).strip(" ;,'\"")
     if not raw:
         return Address(raw="")
-    if is_redaction(raw):
+    if is_redaction(re.sub(r"[<>\"']", " ", raw)):  # "(b)(6)", also as "(b)(6) <(b)(6)>"
         return redacted(raw)
-    name, email, mailbox = raw, "", ""
-    bracketed = _BRACKETED.search(raw)
-    if bracketed:
-        inside = _repair_ocr_address(bracketed.group(1).strip())
-        found = _EMAIL.search(inside)
-        if found:
-            email = found.group(0)
-        elif _X500.search(inside):
-            mailbox = _X500.search(inside).group(1)
-        name = (raw[: bracketed.start()] + raw[bracketed.end() :]).strip(" '\",")
-    elif _X500.search(raw):
-        mailbox = _X500.search(raw).group(1)
-        name = ""
-    elif _EMAIL.fullmatch(raw):
-        email, name = raw, ""
+    readable = _MAILTO_CUT.sub("", raw.translate(_BRACKETS))
+    name, email, mailbox = readable, "", ""
+    wrapped = _WRAPPED.search(readable)
+    if wrapped and (found := _find_email(wrapped["inside"])):
+        email, name = found, _without(readable, wrapped)
+    elif wrapped and _X500.search(wrapped["inside"]):
+        mailbox, name = _X500.search(wrapped["inside"]).group(1), _without(readable, wrapped)
+    elif _X500.search(readable):
+        mailbox, name = _X500.search(readable).group(1), ""
+    elif found := _find_email(readable):
+        email = found
+        name = readable[: readable.find(found[:1])] if _EMAIL.fullmatch(readable) is None else ""
+    if is_redaction(name.strip(" '\"")):
+        return redacted(raw)
+    name, organization = _name_and_organization(name)
+    if name and _EMAIL.fullmatch(name):
+        email, name = email or name.lower(), ""
+    # An X.500 mailbox ("CN=DVENTURELLA") is all some Exchange exports print of a person.
+    return Address(raw=raw, name=name or mailbox, email=email.lower(), organization=organization)
+
+
+def _find_email(text: str) -> str:
+    """The address in ``text``, its OCR damage repaired; "" if there is none."""
+    damaged = _DAMAGED_EMAIL.search(text)
+    if damaged is None:
+        underscored = text.strip().replace(" ", "_")  # "erika fagerstrom@gov.state.ak.us"
+        found = _EMAIL.fullmatch(underscored)
+        return found.group(0).lower() if found else ""
+    candidate = re.sub(r"\s+", "", damaged.group(0)).replace("©", "@").replace("(a)", "@")
+    before = text[: damaged.start()].rstrip()
+    if before and not before.endswith((":", "<", "[", "(")) and re.search(r"\w$", before):
+        # "erika fagerstrom@..." whose underscore OCR read as a space.
+        last = before.split()[-1]
+        if last.islower() and len(before.split()) == 1:
+            candidate = f"{last}_{candidate}"
+    local, _, domain = candidate.partition("@")
+    parts = domain.rstrip(".").split(".")
+    parts[-1] = _TLD_FIXES.get(parts[-1].lower(), parts[-1])
+    found = _EMAIL.fullmatch(f"{local}@{'.'.join(parts)}")
+    return found.group(0).lower() if found else ""
+
+
+def _without(text: str, match: re.Match) -> str:
+    return (text[: match.start()] + " " + text[match.end() :]).strip()
+
+
+def _name_and_organization(text: str) -> tuple[str, str]:
+    """(name, organization) from what is printed beside an address."""
+    name = _ON_BEHALF.sub("", text)
+    name = _TRAILING_RESIDUE.sub("", name).strip(" '\",<>[]|")
     notes = _NOTES.match(name)
     organization = ""
     if notes:
@@ -76,18 +134,30 @@ def parse_address(text: str) -> Address:
     last_first = _LAST_FIRST.match(name)
     if last_first:
         name = f"{last_first['first'].strip()} {last_first['last'].strip()}"
-    if name and _EMAIL.fullmatch(name):
-        email, name = email or name, ""
-    # An X.500 mailbox ("CN=DVENTURELLA") is all some Exchange exports print of a person.
-    return Address(raw=raw, name=name or mailbox, email=email.lower(), organization=organization)
+    return name, organization
 
 
-def _repair_ocr_address(text: str) -> str:
-    """OCR prints "Ivy_Frye@gov. state. ak. us" and "erika fagerstrom@gov.state.ak.us"."""
-    text = re.sub(r"\s*([.@])\s*", r"\1", text)
-    if " " in text and _EMAIL.fullmatch(text.replace(" ", "_")):
-        return text.replace(" ", "_")
-    return text
+def _rejoin_names(chunks) -> list[str]:
+    """Join "Fagerstrom" and "Erika (GOV)" back into "Fagerstrom, Erika (GOV)": a lone surname
+    followed by given names with an organization or an initial is one person whose comma OCR
+    read as a semicolon."""
+    chunks = [chunk for chunk in chunks if chunk]
+    joined: list[str] = []
+    index = 0
+    while index < len(chunks):
+        chunk = chunks[index]
+        following = chunks[index + 1] if index + 1 < len(chunks) else ""
+        if (
+            _SURNAME.match(chunk)
+            and _GIVEN_NAMES.match(following)
+            and ("(" in following or re.search(r"\s[A-Z]\.?$", following))
+        ):
+            joined.append(f"{chunk}, {following}")
+            index += 2
+            continue
+        joined.append(chunk)
+        index += 1
+    return joined
 
 
 def redacted(raw: str) -> Address:
@@ -119,12 +189,27 @@ def normalize_person_name(name: str) -> str:
 
 
 def _split_commas(chunk: str) -> list[str]:
-    """Commas separate addresses only when the pieces carry addresses of their own; otherwise a
-    comma is the one in "Last, First"."""
-    if chunk.count("@") <= 1 or "/O=" in chunk.upper():
+    """Commas separate addresses only when the pieces carry addresses of their own, or when a
+    chunk holds several "Last, First" pairs; otherwise a comma is the one in "Last, First"."""
+    if "/O=" in chunk.upper():
         return [chunk]
+    if chunk.count("@") <= 1:
+        return _last_first_pairs(chunk)
+    closed = [piece for piece in re.split(r"(?<=[>\]])\s*,\s*", chunk) if piece.strip()]
+    if len(closed) > 1 and all(_find_email(piece) for piece in closed):
+        return closed  # "Mills, Cheryl D <MillsCD@state.gov>, Abedin, Huma <AbedinH@state.gov>"
     if "<" in chunk or '"' in chunk:
         pairs = getaddresses([chunk])
         if all(address for _, address in pairs):
             return [f"{name} <{address}>" if name else address for name, address in pairs]
     return [piece for piece in (p.strip() for p in chunk.split(",")) if piece]
+
+
+def _last_first_pairs(chunk: str) -> list[str]:
+    """ "Mills, Cheryl D <MillsCD@state.gov>, Abedin, Huma" is two people; "Mills, Cheryl D" one."""
+    parts = [part.strip() for part in chunk.split(",")]
+    if len(parts) < 4 or len(parts) % 2 or not all(parts):
+        return [chunk]
+    pairs = [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]
+    looks_like_names = all(len(pair.split()) <= 6 for pair in pairs)
+    return pairs if looks_like_names else [chunk]

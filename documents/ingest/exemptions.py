@@ -31,7 +31,8 @@ _EXEMPTION = re.compile(
       | (?<![A-Za-z0-9])[bB]\s?(?P<bare>[1-9])        # b6, B6, b 6
       | \b(?:Exemption|Ex\.)\s*(?P<word>[1-9])\b      # Exemption 6, Ex. 5
     )
-    (?:\s*\(\s*(?P<sub_paren>[A-Fa-f])\s*\)|(?P<sub_bare>[A-Fa-f]))?   # (C), C, c
+    # (C), C, c; not the "(b)" of a next code: "(b)(6) (b)(6)"
+    (?:\s*\(\s*(?P<sub_paren>[A-Fa-f])\s*\)(?!\s*\(\s*[1-9]\s*\))|(?P<sub_bare>[A-Fa-f]))?
     (?![A-Za-z0-9])
     """,
     re.VERBOSE,

@@ -66,6 +66,21 @@ QUOTE_SEPARATOR = re.compile(
 )
 # At most this many lines between a label printed alone and its value.
 MAX_STACKED_LABELS = 8
+# A label inside a printed line that OCR ran together ("Sent: ... To: ... Subject: ..."). Only the
+# labels Outlook prints after From, capitalized and with their colon, so prose is not cut.
+_INNER_LABEL = re.compile(
+    r"(?<=\S)\s+(?=(?P<label>Sent|Date|To|Cc|CC|Bcc|BCC|Subject|Importance|Attachments?)\s?:)"
+)
+# Fields a subject may be followed by on its line: anything else after "Subject:" is the subject.
+AFTER_SUBJECT = ("importance", "attachments")
+# A date and time as Outlook prints it in a value that OCR ran together with others.
+_PRINTED_DATE = re.compile(
+    r"""(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?
+        (?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})
+        ,?\s+(?:at\s+)?\d{1,2}:\d\d(?::\d\d)?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[+-]\d{4}|\s+[A-Z]{2,4}\b)?""",
+    re.VERBOSE,
+)
+_REPLY_PREFIX = re.compile(r"(?<!\S)(?:RE|Re|FW|Fw|FWD|Fwd)\s*:")
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,29 @@ def label_of(text: str, strict: bool) -> tuple[str, str] | None:
     ):
         return None
     return name, match["value"].strip()
+
+
+def split_fields(text: str) -> list[str]:
+    """A printed line holding several header fields, one line per field: "Sent: Tue, 11 Feb 2020
+    20:10 To: Roe, Jane Subject: RE: Budget" gives three lines. Only a line that starts with a
+    label is cut, at labels not yet met on it, and after Subject only at Importance or
+    Attachments (a subject may well say "Letter To: the Board")."""
+    first = label_of(text, strict=True)
+    if first is None:
+        return [text]
+    seen = {first[0]}
+    pieces, start = [], 0
+    for match in _INNER_LABEL.finditer(text):
+        name = label_of(text[match.end() :], strict=True)
+        if name is None or name[0] in seen:
+            continue
+        if "subject" in seen and name[0] not in AFTER_SUBJECT:
+            continue
+        pieces.append(text[start : match.start()])
+        start = match.end()
+        seen.add(name[0])
+    pieces.append(text[start:])
+    return pieces
 
 
 def find_blocks(lines: list[Line]) -> Iterator[HeaderBlock]:
@@ -168,6 +206,9 @@ def _read_labelled(lines: list[Line], start: int, style: str, fields=None) -> He
                 if len(pending) > MAX_STACKED_LABELS:
                     break
             current = name
+        elif len(pending) > 1 and (spread := _spread(pending, text)):
+            fields.update(spread)
+            pending = [name for name in pending if name not in spread]
         elif pending:
             fields[pending.pop(0)] = text
         elif current in ADDRESS_FIELDS and _continues_address_list(fields[current], text):
@@ -177,6 +218,29 @@ def _read_labelled(lines: list[Line], start: int, style: str, fields=None) -> He
         index += 1
         end = index
     return HeaderBlock(start, end, style, fields)
+
+
+def _spread(pending: list[str], text: str) -> dict[str, str]:
+    """The values of several labels printed alone ("From: Sent: To: Subject:") when OCR put them
+    on one line: "Mills, Cheryl D <MillsCD@state.gov> Friday, December 4, 2009 9:35 AM H FW: Trip".
+    The date divides the sender from the rest; a reply prefix divides recipients from subject.
+    Empty when the line cannot be divided so."""
+    if pending[:2] != ["from", "date"]:
+        return {}
+    date = _PRINTED_DATE.search(text)
+    if date is None or not text[: date.start()].strip():
+        return {}
+    values = {"from": text[: date.start()].strip(), "date": date.group(0)}
+    rest = text[date.end() :].strip()
+    later = pending[2:]
+    if rest and later[:2] == ["to", "subject"]:
+        prefix = _REPLY_PREFIX.search(rest)
+        if prefix is None:
+            return values
+        values["to"], values["subject"] = rest[: prefix.start()].strip(), rest[prefix.start() :]
+    elif rest and later:
+        values[later[0]] = rest
+    return values
 
 
 def _read_notes(lines: list[Line], start: int, notes: re.Match) -> HeaderBlock:

@@ -17,7 +17,14 @@ from documents.ingest.addresses import normalize_person_name, parse_address
 from documents.ingest.chains import email_from_block, fill_text, quote_start, split_chain
 from documents.ingest.dates import DateNotUnderstood, parse_date
 from documents.ingest.furniture import CleanPage
-from documents.ingest.headers import QUOTE_SEPARATOR, HeaderBlock, Line, find_blocks, label_of
+from documents.ingest.headers import (
+    QUOTE_SEPARATOR,
+    HeaderBlock,
+    Line,
+    find_blocks,
+    label_of,
+    split_fields,
+)
 from documents.ingest.records import Email
 
 # Printed times lose seconds; a block this much later than the email above it is a new email.
@@ -35,7 +42,9 @@ def emails_from_pages(pages: Iterable[CleanPage], zone: str | tzinfo) -> Iterato
         page_starts = [*page_starts[-1:], len(lines)]  # the previous page's start, and this one's
         marked[page.number] = page.marked_exemptions
         if not page.withheld:
-            lines.extend(Line(page.number, text) for text in page.lines)
+            lines.extend(
+                Line(page.number, field) for text in page.lines for field in split_fields(text)
+            )
         tops = _top_level(lines, zone)
         settled = [top for top, after in pairwise(tops) if after[0] < page_starts[-1]]
         for start, header, end in settled:

@@ -1,0 +1,87 @@
+"""Senders and recipients as Outlook, Lotus Notes and OCR print them: the name and the address come
+out clean and apart, and a list gives one entry per person, never a fragment."""
+
+import pytest
+
+from documents.ingest.addresses import parse_address, parse_address_list
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "email", "organization"),
+    [
+        ("Colby Cooper [mailto", "Colby Cooper", "", ""),  # "[mailto" cut at the line's end
+        ("Doe, John [mailto:Doe11@agency.gov)", "John Doe", "doe11@agency.gov", ""),
+        ("H <hx17@example.com >", "H", "hx17@example.com", ""),  # a one-letter name is a name
+        ("GM Miners [mailto : gmminers@gci . net:  ]", "GM Miners", "gmminers@gci.net", ""),
+        (
+            "Erika Fagerstrom [erika_fagerstrom@ gov.state . ak.usj",
+            "Erika Fagerstrom",
+            "erika_fagerstrom@gov.state.ak.us",
+            "",
+        ),
+        ("Roe, Jane <jroe©state.gov>", "Jane Roe", "jroe@state.gov", ""),
+        ("Jane Roe <jane.roe@hhs.goy>", "Jane Roe", "jane.roe@hhs.gov", ""),
+        ("Jane Roe <jane.roe@dc.govi>", "Jane Roe", "jane.roe@dc.gov", ""),
+        ("Jane Roe @ @ >", "Jane Roe", "", ""),
+        ("John Doe yy @@>", "John Doe", "", ""),
+        ("Doe, John (OS/ASPA) on behalf of HHS Press Office", "John Doe", "", "OS/ASPA"),
+        ("‹Jane Roe›", "Jane Roe", "", ""),
+        ("«Jane Roe» <jroe@state.gov>", "Jane Roe", "jroe@state.gov", ""),
+        ("Macmanus, Joseph E", "Joseph E Macmanus", "", ""),
+        ("'Sarah Palin'", "Sarah Palin", "", ""),
+        ('"Palin, Todd" <tpalin@example.com>', "Todd Palin", "tpalin@example.com", ""),
+        (
+            "Venturella, David </O=DHS/OU=ICE/CN=RECIPIENTS/CN=DVENTURELLA>",
+            "David Venturella",
+            "",
+            "",
+        ),
+        ("Frye, Ivy J (GOV)", "Ivy J Frye", "", "GOV"),
+        ("jroe@state.gov", "", "jroe@state.gov", ""),
+        ("JROE@STATE.GOV", "", "jroe@state.gov", ""),
+    ],
+)
+def test_one_address(printed, name, email, organization):
+    address = parse_address(printed)
+    assert (address.name, address.email, address.organization) == (name, email, organization)
+    assert not address.redacted
+
+
+@pytest.mark.parametrize(
+    ("printed", "people"),
+    [
+        # Outlook's "Last, First M (ORG)" with the comma OCR'd as a semicolon.
+        (
+            "Fagerstrom; Erika (GOV); Palin; Todd (GOV); Kris Perry",
+            ["Erika Fagerstrom", "Todd Palin", "Kris Perry"],
+        ),
+        (
+            "Mills, Cheryl D; Abedin, Huma; Burns, William J; Kennedy, Patrick F; Boswell, Eric J,. "
+            "Feltman, Jeffrey D",
+            [
+                "Cheryl D Mills",
+                "Huma Abedin",
+                "William J Burns",
+                "Patrick F Kennedy",
+                "Eric J Boswell",
+                "Jeffrey D Feltman",
+            ],
+        ),
+        (
+            "'Sarah Palin'; Todd Palin; john_bitney@gov.state.ak.us; Christopher Clark",
+            ["Sarah Palin", "Todd Palin", "", "Christopher Clark"],
+        ),
+        (
+            "Mills, Cheryl D <MillsCD@state.gov>, Abedin, Huma <AbedinH@state.gov>",
+            ["Cheryl D Mills", "Huma Abedin"],
+        ),
+        ("Anne Lyons; Colby Cooper", ["Anne Lyons", "Colby Cooper"]),
+    ],
+)
+def test_an_address_list_gives_one_entry_per_person(printed, people):
+    assert [a.name for a in parse_address_list(printed)] == people
+
+
+def test_a_redacted_sender_in_an_email_file_stays_redacted():
+    for printed in ('"(b)(6)" <redacted@dc.gov>', "(b)(6) <(b)(6)>", "(b) (6)"):
+        assert parse_address(printed).redacted, printed

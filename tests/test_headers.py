@@ -1,0 +1,93 @@
+"""Header blocks as agencies' prints and OCR leave them: run together on one line, labels in one
+line and their values in the next, labels without colons, empty Subject lines."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tests.printed import PACIFIC, every_email, read_pages
+
+EASTERN = ZoneInfo("America/New_York")
+# Two pages of a State Department release as its OCR text layer reads (public domain, released
+# 2015): the top email's labels in one line and its values in the next, the quoted ones run
+# together on one line each, one "[mailto" cut at the line's end.
+STATE_RELEASE = """UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765911 Date: 08/31/2015
+From: Sent: To: Subject:
+Mills, Cheryl D <MillsCD@state.gov> Friday, December 4, 2009 9:35 AM H FW: Frm SecState Trip to Middle East
+RELEASE IN PART B6
+From: Macmanus, Joseph E Sent: Friday, December 04, 2009 9:09 AM To: Mills, Cheryl D; Abedin, Huma; Burns, William J; Kennedy, Patrick F; Boswell, Eric J,. Feltman, Jeffrey D Subject: Frm SecState Trip to Middle East
+From: Colby Cooper [mailto Sent: Friday, December 04, 2009 8:56 AM To: Macmanus, Joseph E Cc: Anne Lyons; Colby Cooper Subject: CR Trip to Middle East
+Joe -
+Just wanted to give you a heads-up that former Secretary Rice will be traveling to the UAE and Saudi Arabia December 11-14.
+Hope all is well.
+Best, Colby
+UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765911 Date: 08/31/2015"""
+
+
+def test_a_release_whose_headers_run_together():
+    emails = every_email(read_pages(STATE_RELEASE, zone=EASTERN))
+    assert [(e.sender.name, e.sent_at, e.subject) for e in emails] == [
+        (
+            "Cheryl D Mills",
+            datetime(2009, 12, 4, 9, 35, tzinfo=EASTERN),
+            "FW: Frm SecState Trip to Middle East",
+        ),
+        (
+            "Joseph E Macmanus",
+            datetime(2009, 12, 4, 9, 9, tzinfo=EASTERN),
+            "Frm SecState Trip to Middle East",
+        ),
+        ("Colby Cooper", datetime(2009, 12, 4, 8, 56, tzinfo=EASTERN), "CR Trip to Middle East"),
+    ]
+    top, forwarded, original = emails
+    assert top.sender.email == "millscd@state.gov"
+    assert [a.name for a in top.to] == ["H"]
+    assert [a.name for a in forwarded.to] == [
+        "Cheryl D Mills",
+        "Huma Abedin",
+        "William J Burns",
+        "Patrick F Kennedy",
+        "Eric J Boswell",
+        "Jeffrey D Feltman",
+    ]
+    assert original.sender.email == "" and "mailto" not in original.sender.name
+    assert [a.name for a in original.to] == ["Joseph E Macmanus"]
+    assert [a.name for a in original.cc] == ["Anne Lyons", "Colby Cooper"]
+    assert original.body.startswith("Joe -\nJust wanted")
+    assert "UNCLASSIFIED" not in original.body and "Case No." not in original.body
+
+
+def test_every_label_inside_a_line_starts_a_field():
+    (email,) = read_pages(
+        "From: Doe, John H\n"
+        "Sent: Tue, 11 Feb 2020 20:10:45 +0000 To: Roe, Jane; Poe, Edgar Subject: RE: Budget call\n"
+        "Jane, the call moved to Thursday."
+    )
+    assert email.sent_at == datetime(2020, 2, 11, 20, 10, 45, tzinfo=ZoneInfo("UTC"))
+    assert [a.name for a in email.to] == ["Jane Roe", "Edgar Poe"]
+    assert email.subject == "RE: Budget call"
+    assert email.body == "Jane, the call moved to Thursday."
+
+
+def test_date_and_cc_printed_across_columns():
+    (email,) = read_pages(
+        "From: Rapp, Marc\n"
+        "Date: Mon, 17 May 2010 14:14:00 -0700 Cc: Venturella, David\n"
+        "To: Marquez, Miguel\n"
+        "Subject: Opt out\n"
+        "Miguel, see the attached."
+    )
+    assert email.sent_at == datetime(2010, 5, 17, 14, 14, tzinfo=PACIFIC)
+    assert [a.name for a in email.cc] == ["David Venturella"]
+    assert [a.name for a in email.to] == ["Miguel Marquez"]
+
+
+def test_a_subject_that_mentions_to_is_not_cut():
+    (email,) = read_pages(
+        "From: Rapp, Marc\n"
+        "Sent: Monday, May 17, 2010 2:14 PM\n"
+        "To: Marquez, Miguel\n"
+        "Subject: Letter To: the Board Cc: counsel\n"
+        "See the draft."
+    )
+    assert email.subject == "Letter To: the Board Cc: counsel"
+    assert [a.name for a in email.cc] == []
