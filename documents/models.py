@@ -180,6 +180,12 @@ class Page(models.Model):
         default=False, help_text="The page only says it was withheld; no email is printed on it."
     )
     withheld_exemptions = exemption_codes_field()
+    # What the release stamped on the page ("Case No. F-2014-20439 Doc No. C05765911 Date:
+    # 08/31/2015", "RELEASE IN PART B6"): shown in citations.
+    case_number = models.CharField(max_length=100, blank=True)
+    document_number = models.CharField(max_length=100, blank=True)
+    release_date = models.DateField(null=True, blank=True, help_text="Date of the release stamp.")
+    release_status = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["source_file", "number"]

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from documents.ingest import EXEMPTIONS, exemption_spans
-from documents.models import Appearance, Document, Recipient, SourceFile, Thread
+from documents.models import Appearance, Document, Page, Recipient, SourceFile, Thread
 
 # What an email's page and a thread page fetch with each email, in a fixed number of queries.
 APPEARANCES = Appearance.objects.select_related("source_file__batch").order_by(
@@ -69,21 +69,43 @@ def pdf_url(source: SourceFile, page: int | None) -> str:
     return f"{original}#page={page}" if page else original
 
 
-def citation(document: Document, appearance: Appearance, link: str) -> Citation:
-    source, page = appearance.source_file, appearance.first_page
+def stamp_label(page: Page | None) -> str:
+    """What a release stamped on a page, as a citation gives it: "Case No. F-2014-20439, Doc No.
+    C05765911, RELEASE IN PART B6 (08/31/2015)"; "" for an unstamped page."""
+    if page is None:
+        return ""
+    parts = [
+        f"Case No. {page.case_number}" if page.case_number else "",
+        f"Doc No. {page.document_number}" if page.document_number else "",
+        page.release_status,
+    ]
+    label = ", ".join(part for part in parts if part)
+    if page.release_date:
+        label += (
+            f" ({page.release_date:%m/%d/%Y})" if label else f"stamped {page.release_date:%m/%d/%Y}"
+        )
+    return label
+
+
+def citation(
+    document: Document, appearance: Appearance, link: str, page: Page | None = None
+) -> Citation:
+    """``page`` is the appearance's first page, for what the release stamped on it."""
+    source, number = appearance.source_file, appearance.first_page
+    stamps = stamp_label(page)
     return Citation(
-        text=str(appearance),
-        full=full_citation(document, appearance, link),
+        text=", ".join(part for part in (str(appearance), stamps) if part),
+        full=full_citation(document, appearance, link, stamps),
         quoted=appearance.kind == Appearance.Kind.QUOTED,
-        pdf_url=pdf_url(source, page),
-        page_url=reverse("page-text", args=[source.pk, page]) if page else "",
+        pdf_url=pdf_url(source, number),
+        page_url=reverse("page-text", args=[source.pk, number]) if number else "",
     )
 
 
-def full_citation(document: Document, appearance: Appearance, link: str) -> str:
+def full_citation(document: Document, appearance: Appearance, link: str, stamps: str = "") -> str:
     """A citation a journalist can paste: the email (sender, date, subject), the release (agency,
-    request number, batch title and date), where it is printed (file, pages, Bates), and the
-    email's permanent address ``link``.
+    request number, batch title and date), where it is printed (file, pages, Bates, what the
+    release stamped on the page), and the email's permanent address ``link``.
 
     Example: Email from David Venturella, May 4, 2010, 4:30 p.m. PDT, “Opt out”. U.S.
     Immigration and Customs Enforcement, FOIA request 10-FOIA-2674, “ICE Secure Communities,
@@ -108,6 +130,7 @@ def full_citation(document: Document, appearance: Appearance, link: str) -> str:
     place = [f"file {appearance.source_file.original_name}", appearance.pages_label]
     if appearance.bates_label:
         place.append(f"Bates {appearance.bates_label}")
+    place.append(stamps)
     if appearance.kind == Appearance.Kind.QUOTED:
         place.append("quoted in a later email")
     producer = [
@@ -130,16 +153,41 @@ def prepare(
     def shown(text: str) -> SafeString:
         return mark_redactions(marker(text) if marker else text)
 
+    places = {document.pk: document.appearances_once for document in documents}
+    pages = _first_pages([a for once in places.values() for a in once])
     for document in documents:
         document.shown_subject = shown(document.subject) if document.subject else ""
         document.shown_body = shown(document.body)
         link = absolute(reverse("document", args=[document.pk]))
-        document.citations = [citation(document, a, link) for a in document.appearances_once]
+        document.citations = [
+            citation(document, a, link, pages.get((a.source_file_id, a.first_page)))
+            for a in places[document.pk]
+        ]
         document.quoted = []
         for appearance in document.quoted_appearances.all():
             earlier = appearance.document
             earlier.shown_body = shown(earlier.body)
             document.quoted.append(earlier)
+
+
+def _first_pages(appearances: list[Appearance]) -> dict[tuple[int, int], Page]:
+    """The first page of each appearance, in one query, for what the release stamped on it."""
+    wanted = {(a.source_file_id, a.first_page) for a in appearances if a.first_page}
+    if not wanted:
+        return {}
+    pages = Page.objects.filter(
+        source_file_id__in={file for file, _ in wanted}, number__in={n for _, n in wanted}
+    ).only(
+        "source_file_id",
+        "number",
+        "case_number",
+        "document_number",
+        "release_date",
+        "release_status",
+    )
+    return {
+        (p.source_file_id, p.number): p for p in pages if (p.source_file_id, p.number) in wanted
+    }
 
 
 def thread_neighbours(thread: Thread) -> tuple[Thread | None, Thread | None]:

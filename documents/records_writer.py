@@ -89,7 +89,7 @@ class DocumentWriter:
     def add_page(self, page: PageRecord) -> None:
         cut: list[str] = []
         bates = fit(Page, "bates", page.bates, cut, "Bates number")
-        self.result.warnings += [{"text": t, "document": None, "page": page.number} for t in cut]
+        stamps = page.stamps
         self.bates[page.number] = bates
         self.pages.append(
             Page(
@@ -100,8 +100,17 @@ class DocumentWriter:
                 needs_ocr=page.needs_ocr,
                 withheld_in_full=page.withheld,
                 withheld_exemptions=list(page.withheld_exemptions),
+                case_number=fit(Page, "case_number", stamps.case_number, cut, "case number"),
+                document_number=fit(
+                    Page, "document_number", stamps.document_number, cut, "document number"
+                ),
+                release_date=stamps.release_date,
+                release_status=fit(
+                    Page, "release_status", stamps.release_status, cut, "release status"
+                ),
             )
         )
+        self.result.warnings += [{"text": t, "document": None, "page": page.number} for t in cut]
         self.result.pages += 1
         if len(self.pages) >= ROWS_PER_INSERT:
             self._insert()

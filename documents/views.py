@@ -123,6 +123,7 @@ def page_text(request, pk: int, number: int):
         "page": page,
         "source": source,
         "text": reading.mark_redactions(page.text),
+        "stamps": reading.stamp_label(page),
         "printed": list(printed),
         "previous": number - 1 if number - 1 in pages else None,
         "next": number + 1 if number + 1 in pages else None,

@@ -176,6 +176,22 @@ def test_copy_citation_gives_the_release_the_place_the_email_and_a_permanent_lin
     ) in copies
 
 
+def test_what_the_release_stamped_on_a_page_is_in_its_citations(client, thread):
+    conversation, request, reply, source = thread
+    source.pages.filter(number=3).update(
+        case_number="F-2014-20439",
+        document_number="C05765911",
+        release_date=date(2015, 8, 31),
+        release_status="RELEASE IN PART B6",
+    )
+    page = client.get(reverse("thread", args=[conversation.pk])).content.decode()
+    stamped = "Case No. F-2014-20439, Doc No. C05765911, RELEASE IN PART B6 (08/31/2015)"
+    assert f"Bates ICE2010FOIA2674.0003437, {stamped}</cite>" in page
+    assert f"Bates ICE2010FOIA2674.0003437, {stamped}. http://testserver/emails/" in page
+    text = client.get(reverse("page-text", args=[source.pk, 3])).content.decode()
+    assert stamped in text
+
+
 def test_where_it_appears_lists_each_place_once(client, thread):
     conversation, request, reply, source = thread
     # The reply quoted again on the page where it is printed, by a later email printed there.

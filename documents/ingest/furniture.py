@@ -1,24 +1,32 @@
 """Page furniture: what a production prints on its pages that is not part of any email.
 
-Bates stamps, "Page N of M", classification banners, case and document numbers, "RELEASE IN PART
-B6" lines and lines repeated at the top or bottom of most pages are dropped from message text and
-kept as data. A page withheld in full is recognised and recorded with its exemptions.
+Bates stamps, "Page N of M", classification banners ("UNCLASSIFIED U.S. Department of State Case
+No. F-2014-20439 Doc No. C05765911 Date: 08/31/2015"), production banners ("HHS - PRODUCED TO
+HOUSE OVERSIGHT", "SUBJECT TO AGREEMENT ON SENSITIVE INFORMATION & REDACTIONS. NO FOIA WAIVER.",
+"Released to msnbc.com by the state of Alaska"), "RELEASE IN PART B6" lines, a release date
+stamped at a page's foot, and lines repeated at the top or bottom of most pages are dropped from
+message text. What they say of the page (case and document numbers, release date and status) is
+kept as its stamps. A page withheld in full is recognised and recorded with its exemptions.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from documents.ingest.exemptions import find_exemptions
 from documents.ingest.headers import label_of
+from documents.ingest.records import Stamps
 
 # A Bates stamp: a prefix with letters, then a number of at least five digits, e.g.
 # ICE2010FOIA2674.0003437, NIH-000960, DHS-ICE 0001234, ROSTON 00001.
 BATES = re.compile(r"(?<![\w.-])(?P<bates>[A-Z][A-Za-z0-9]*(?:[ ._-][A-Z0-9]+)*?[ ._-]?\d{5,})\s*$")
 # Only the first and last few lines of a page are searched for stamps and repeated furniture.
 EDGE_LINES = 4
+# A date alone counts as a release stamp only on a page's last lines (a letter dates its top).
+FOOT_LINES = 3
 # A line printed at a page edge on at least this share of pages (and on 3 or more) is furniture.
 REPEATED_SHARE = 0.6
 # Page numbers alone on a line count only at a page edge; in a body "2010" is text.
@@ -34,8 +42,18 @@ FURNITURE = [
         r"^.*\bCase\s+No\.?\s*[A-Z0-9-]+.*\bDoc\s+No\.?\s*[A-Z0-9-]+.*$",
         r"^\s*(?:U\.S\.\s+Department\s+of\s+State\s+)?Case\s+No\.?\s*[A-Z]?-?\d[\w-]*\s*$",
         r"^\s*Doc(?:ument)?\s+No\.?\s*[A-Z]?\d[\w-]*\s*(?:Date:\s*\d\d/\d\d/\d{4})?\s*$",
+        r"^\s*\S.{0,80}?\s-\s*PRODUCED\s+TO\s+.{3,120}$",
+        r"^\s*SUBJECT\s+TO\s+AGREEMENT\s+ON\s+SENSITIVE\s+INFORMATION\b.*$",
+        r"^\s*(?:NO\s+FOIA\s+WAIVER\.?|PRODUCED\s+TO\s+.{3,120})\s*$",
+        r"^\s*Released\s+to\s+\S.{1,60}\s+by\s+the\s+\S.{1,80}$",
     )
 ]
+# A release date stamped alone on one of a page's last lines ("10/15/2009"): furniture there.
+FOOT_DATE = re.compile(r"^\s*(?P<date>\d{1,2}/\d{1,2}/\d{4})\s*$")
+_CASE = re.compile(r"\bCase\s+No\.?\s*(?P<value>[A-Z]{0,3}-?\d[\w-]*)", re.IGNORECASE)
+_DOC = re.compile(r"\bDoc(?:ument)?\s+No\.?\s*(?P<value>[A-Z]{0,3}\d[\w-]*)", re.IGNORECASE)
+_STAMP_DATE = re.compile(r"\bDate\s*:\s*(?P<value>\d{1,2}/\d{1,2}/\d{4})")
+_RELEASE = re.compile(r"^\s*(?P<value>RELEASED?\s+IN\s+(?:PART|FULL)\b.*?)\s*$", re.IGNORECASE)
 _WITHHELD = re.compile(r"\bwithheld\b|\bwithholding\b|\bexempt(?:ed)? in full\b", re.IGNORECASE)
 # A withheld-in-full notice is short: what remains beside its wording and codes.
 WITHHELD_NOTICE_CHARS = 400
@@ -49,6 +67,7 @@ class CleanPage:
     marked_exemptions: tuple[str, ...]  # codes printed in furniture, e.g. "RELEASE IN PART B6"
     withheld: bool
     withheld_exemptions: tuple[str, ...]
+    stamps: Stamps = Stamps()
 
 
 def clean_pages(pages: list[tuple[int, tuple[str, ...]]]) -> list[CleanPage]:
@@ -65,7 +84,9 @@ def clean_page(number: int, lines: tuple[str, ...], repeated: set[str]) -> Clean
     kept: list[str] = []
     bates = ""
     marked: list[str] = []
+    stamps = Stamps()
     edges = _edge_indexes(lines)
+    foot = _foot_indexes(lines)
     for index, line in enumerate(lines):
         text = line.strip()
         if not text:
@@ -78,8 +99,9 @@ def clean_page(number: int, lines: tuple[str, ...], repeated: set[str]) -> Clean
             if stamp and (not prefix or _is_furniture(prefix, repeated, at_edge)):
                 bates = " ".join(stamp["bates"].split())
                 continue
-        if _is_furniture(text, repeated, at_edge):
+        if _is_furniture(text, repeated, at_edge) or (index in foot and FOOT_DATE.match(text)):
             marked.extend(find_exemptions(text) if text.upper().startswith("RELEASE") else ())
+            stamps = _stamped(stamps, text)
             continue
         kept.append(line)
     body = "\n".join(kept)
@@ -91,6 +113,7 @@ def clean_page(number: int, lines: tuple[str, ...], repeated: set[str]) -> Clean
         marked_exemptions=tuple(dict.fromkeys(marked)),
         withheld=withheld,
         withheld_exemptions=find_exemptions(body) if withheld else (),
+        stamps=stamps,
     )
 
 
@@ -138,6 +161,37 @@ def _edge_indexes(lines: tuple[str, ...] | list[str]) -> set[int]:
     """The first and last EDGE_LINES printed (non-blank) lines of a page."""
     printed = [index for index, line in enumerate(lines) if line.strip()]
     return {*printed[:EDGE_LINES], *printed[-EDGE_LINES:]}
+
+
+def _stamped(stamps: Stamps, line: str) -> Stamps:
+    """``stamps`` with what a line of furniture adds; the first reading of each wins."""
+    found = {}
+    for name, pattern in (
+        ("case_number", _CASE),
+        ("document_number", _DOC),
+        ("release_status", _RELEASE),
+    ):
+        match = pattern.search(line)
+        if match and not getattr(stamps, name):
+            found[name] = " ".join(match["value"].split())
+    stamp_date = _STAMP_DATE.search(line) or FOOT_DATE.match(line)
+    if stamp_date and stamps.release_date is None:
+        found["release_date"] = _us_date(stamp_date.group(stamp_date.lastgroup))
+    return replace(stamps, **found)
+
+
+def _foot_indexes(lines: tuple[str, ...] | list[str]) -> set[int]:
+    """The last FOOT_LINES printed lines of a page."""
+    printed = [index for index, line in enumerate(lines) if line.strip()]
+    return set(printed[-FOOT_LINES:])
+
+
+def _us_date(text: str) -> date | None:
+    month, day, year = (int(part) for part in text.split("/"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _shape(text: str) -> str:

@@ -86,6 +86,7 @@ class _Production:
                     needs_ocr=not page.has_text,
                     withheld=clean.withheld,
                     withheld_exemptions=clean.withheld_exemptions,
+                    stamps=clean.stamps,
                 )
             )
             self.pages += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,16 @@ class Email:
 
 
 @dataclass(frozen=True)
+class Stamps:
+    """What a release stamped on a page about the page (not about an email): for citations."""
+
+    case_number: str = ""  # "F-2014-20439"
+    document_number: str = ""  # "C05765911"
+    release_date: date | None = None  # the stamp's date ("Date: 08/31/2015")
+    release_status: str = ""  # "RELEASE IN PART B6"
+
+
+@dataclass(frozen=True)
 class PageRecord:
     """One page of a PDF: its text as extracted, its Bates stamp, and what was withheld."""
 
@@ -56,6 +66,7 @@ class PageRecord:
     needs_ocr: bool = False
     withheld_exemptions: tuple[str, ...] = ()
     withheld: bool = False
+    stamps: Stamps = Stamps()
 
 
 @dataclass
