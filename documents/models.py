@@ -372,6 +372,9 @@ class Document(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     date_raw = models.CharField(max_length=200, blank=True, help_text="The date as printed.")
     subject = models.TextField(blank=True)
+    subject_inferred = models.BooleanField(
+        default=False, help_text="No Subject line printed: the subject of the email quoting it."
+    )
     normalized_subject = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True)
     message_id = models.CharField(max_length=998, blank=True, db_index=True)

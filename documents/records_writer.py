@@ -217,6 +217,7 @@ class DocumentWriter:
             sent_at=email.sent_at,
             date_raw=email.date_raw,
             subject=email.subject,
+            subject_inferred=email.subject_inferred,
             normalized_subject=subject_key,
             body=email.body,
             message_id=email.message_id,

@@ -91,3 +91,66 @@ def test_a_subject_that_mentions_to_is_not_cut():
     )
     assert email.subject == "Letter To: the Board Cc: counsel"
     assert [a.name for a in email.cc] == []
+
+
+def test_an_empty_subject_line_never_takes_the_next_line():
+    """Palin release, 402.pdf (OCR text layer): the quoted email's Subject is printed empty."""
+    (email,) = read_pages(
+        "Unknown\n\n"
+        "From : Ivy Frye [Ivy_Frye@gov.state, ak.us]\n"
+        "Sent: Wednesday, May 09, 2007 9:50 AM\n"
+        "To: 'Sarah Palin'; Todd Palin; joh n_bitney@gov. state. ak. us; Christopher Clark;\n"
+        "mike_tibbles@gov.state. ak.us; Joe Balash; 'Meghan Stapleton'; Sharon Leighow; Kris Perry\n"
+        "Subject: FW:\n\n"
+        "From : Sonia Christensen [mailto:Sonia_Christensen@legis.state.ak.us]\n"
+        "Sent : Wednesday, May 09, 2007 9:24 AM\n"
+        "To. ivy_frye@gov.state.ak.us\n"
+        "Subject:\n\n"
+        "FYI.....:)\n"
+        "Agia, the Greek word for saint (feminine form),",
+        zone=PACIFIC,
+    )
+    assert email.sender.email == "ivy_frye@gov.state.ak.us"
+    assert [(a.name, a.email) for a in email.to] == [
+        ("Sarah Palin", ""),
+        ("Todd Palin", ""),
+        ("", "john_bitney@gov.state.ak.us"),
+        ("Christopher Clark", ""),
+        ("", "mike_tibbles@gov.state.ak.us"),
+        ("Joe Balash", ""),
+        ("Meghan Stapleton", ""),
+        ("Sharon Leighow", ""),
+        ("Kris Perry", ""),
+    ]
+    (quoted,) = email.quoted
+    assert quoted.subject == "" and not quoted.subject_inferred
+    assert quoted.body.startswith("FYI.....:)")
+
+
+def test_a_web_mail_print_that_starts_with_its_subject_keeps_it():
+    (email,) = read_pages(
+        "Subject: Re: Council hearing on BEGA\n"
+        "From: Jane Roe <jroe@dccouncil.us>\n"
+        "Date: Tue, Feb 13, 2018 at 4:02 PM\n"
+        "To: John Doe <jdoe@dc.gov>\n\n"
+        "John, the hearing is on the 20th.",
+        zone=EASTERN,
+    )
+    assert email.subject == "Re: Council hearing on BEGA"
+    assert email.sender.email == "jroe@dccouncil.us"
+    assert email.body == "John, the hearing is on the 20th."
+
+
+def test_a_quoted_email_without_a_subject_line_takes_its_replys_marked_inferred():
+    (email,) = read_pages(
+        "From: Rapp, Marc\n"
+        "Sent: Monday, May 17, 2010 2:14 PM\n"
+        "To: Marquez, Miguel\n"
+        "Subject: RE: Opt out\n"
+        "Agreed.\n\n"
+        "On Mon, May 17, 2010 at 1:02 PM, Miguel Marquez <mmarquez@sccgov.org> wrote:\n"
+        "> Can the county opt out?",
+    )
+    (quoted,) = email.quoted
+    assert quoted.subject == "Opt out" and quoted.subject_inferred
+    assert not email.subject_inferred

@@ -26,6 +26,9 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _DAMAGED_EMAIL = re.compile(
     r"[A-Za-z0-9._%+'-]+\s*(?:@|©|\(a\))\s*[A-Za-z0-9-]+(?:\s*\.\s*[A-Za-z0-9-]+)+"
 )
+_BRACKETED_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+'-]+\s*(?:@|©|\(a\))\s*[A-Za-z0-9-]+(?:\s*[.,]\s*[A-Za-z0-9-]+)+"
+)
 # Top-level domains as OCR misreads them.
 _TLD_FIXES = {"goy": "gov", "govi": "gov", "gav": "gov", "qov": "gov", "corn": "com", "orq": "org"}
 _BRACKETS = str.maketrans({"‹": "<", "›": ">", "«": "<", "»": ">", "〈": "<", "〉": ">"})
@@ -75,15 +78,15 @@ def parse_address(text: str) -> Address:
     readable = _MAILTO_CUT.sub("", raw.translate(_BRACKETS))
     name, email, mailbox = readable, "", ""
     wrapped = _WRAPPED.search(readable)
-    if wrapped and (found := _find_email(wrapped["inside"])):
+    if wrapped and (found := _find_email(wrapped["inside"], inside_brackets=True)):
         email, name = found, _without(readable, wrapped)
     elif wrapped and _X500.search(wrapped["inside"]):
         mailbox, name = _X500.search(wrapped["inside"]).group(1), _without(readable, wrapped)
     elif _X500.search(readable):
         mailbox, name = _X500.search(readable).group(1), ""
-    elif found := _find_email(readable):
-        email = found
-        name = readable[: readable.find(found[:1])] if _EMAIL.fullmatch(readable) is None else ""
+    elif located := _locate_email(readable):
+        email, start, end = located
+        name = (readable[:start] + " " + readable[end:]).strip()
     if is_redaction(name.strip(" '\"")):
         return redacted(raw)
     name, organization = _name_and_organization(name)
@@ -93,25 +96,37 @@ def parse_address(text: str) -> Address:
     return Address(raw=raw, name=name or mailbox, email=email.lower(), organization=organization)
 
 
-def _find_email(text: str) -> str:
+def _find_email(text: str, inside_brackets: bool = False) -> str:
     """The address in ``text``, its OCR damage repaired; "" if there is none."""
-    damaged = _DAMAGED_EMAIL.search(text)
+    found = _locate_email(text, inside_brackets)
+    return found[0] if found else ""
+
+
+def _locate_email(text: str, inside_brackets: bool = False) -> tuple[str, int, int] | None:
+    """(address repaired, start, end in ``text``). Inside brackets a comma in the domain is a
+    misread dot ("gov.state, ak.us"); in a list it separates addresses."""
+    pattern = _BRACKETED_EMAIL if inside_brackets else _DAMAGED_EMAIL
+    damaged = pattern.search(text)
     if damaged is None:
         underscored = text.strip().replace(" ", "_")  # "erika fagerstrom@gov.state.ak.us"
-        found = _EMAIL.fullmatch(underscored)
-        return found.group(0).lower() if found else ""
-    candidate = re.sub(r"\s+", "", damaged.group(0)).replace("©", "@").replace("(a)", "@")
-    before = text[: damaged.start()].rstrip()
-    if before and not before.endswith((":", "<", "[", "(")) and re.search(r"\w$", before):
-        # "erika fagerstrom@..." whose underscore OCR read as a space.
-        last = before.split()[-1]
-        if last.islower() and len(before.split()) == 1:
-            candidate = f"{last}_{candidate}"
+        whole = _EMAIL.fullmatch(underscored)
+        return (whole.group(0).lower(), 0, len(text)) if whole else None
+    start = damaged.start()
+    candidate = re.sub(r"\s+", "", damaged.group(0).replace(",", "."))
+    candidate = candidate.replace("©", "@").replace("(a)", "@")
+    before = text[:start]
+    split_word = re.search(r"(?:^|[\s;,:<\[])(?P<word>[a-z]{1,12})\s+$", before)
+    if split_word and not text[start:].startswith(("<", "[")):
+        # The address's local part cut by OCR: "joh n_bitney@..." (a stray space) or "erika
+        # fagerstrom@..." (an underscore read as a space).
+        joiner = "" if "_" in candidate.split("@")[0] or "." in candidate.split("@")[0] else "_"
+        candidate = split_word["word"] + joiner + candidate
+        start = split_word.start("word")
     local, _, domain = candidate.partition("@")
     parts = domain.rstrip(".").split(".")
     parts[-1] = _TLD_FIXES.get(parts[-1].lower(), parts[-1])
     found = _EMAIL.fullmatch(f"{local}@{'.'.join(parts)}")
-    return found.group(0).lower() if found else ""
+    return (found.group(0).lower(), start, damaged.end()) if found else None
 
 
 def _without(text: str, match: re.Match) -> str:

@@ -68,7 +68,7 @@ def email_from_block(block: HeaderBlock, zone: str | tzinfo, fallback_subject: s
     )
     if "subject" not in fields and fallback_subject:
         email.subject = strip_reply_prefix(fallback_subject)
-        email.warnings.append("no subject printed; taken from the quoting email")
+        email.subject_inferred = True
     if email.sender is None:
         email.warnings.append("no sender printed")
     set_date(email, fields.get("date", ""), zone)
@@ -154,7 +154,9 @@ def _read_attribution(text: str) -> tuple[str, str] | None:
 
 
 def _attributed_email(who: str, date_raw: str, subject: str, zone: str | tzinfo) -> Email:
-    email = Email(sender=parse_address(who), subject=strip_reply_prefix(subject))
+    email = Email(
+        sender=parse_address(who), subject=strip_reply_prefix(subject), subject_inferred=True
+    )
     email.warnings.append("quoted under an attribution line: recipients not printed")
     if date_raw:
         set_date(email, date_raw, zone)

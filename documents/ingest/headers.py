@@ -165,8 +165,14 @@ def read_block(lines: list[Line], start: int) -> HeaderBlock | None:
     if notes and _next_nonblank(lines, start + 1, _NOTES_DATE):
         return _read_notes(lines, start, notes)
     first = label_of(text, strict=True)
-    if first is None or first[0] not in ("from", "date"):
+    if first is None or first[0] not in ("from", "date", "subject"):
         return None
+    if first[0] == "subject":
+        # A web-mail print may start with the subject: a block only if From or Date follows.
+        following = _next_nonblank_index(lines, start + 1)
+        after = label_of(lines[following].text, strict=True) if following is not None else None
+        if after is None or after[0] not in ("from", "date"):
+            return None
     block = _read_labelled(lines, start, "rfc")
     if not _plausible(block):
         return None
@@ -188,6 +194,8 @@ def _read_labelled(lines: list[Line], start: int, style: str, fields=None) -> He
                 not pending and not label_of(lines[following].text, strict=True)
             ):
                 break
+            if pending == ["subject"] and not label_of(lines[following].text, strict=True):
+                break  # "Subject:" printed empty: the text after the blank line is the body
             index += 1
             continue
         # Without a colon a label counts only inside a block and before its Subject, the last

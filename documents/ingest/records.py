@@ -34,6 +34,7 @@ class Email:
     sent_at: datetime | None = None
     date_raw: str = ""
     subject: str = ""
+    subject_inferred: bool = False  # no Subject line printed: the quoting email's, unprefixed
     body: str = ""
     message_id: str = ""
     in_reply_to: str = ""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
-# "RE:", "Re :", "FW:", "Fwd:", "RE[2]:", "AW:", "WG:", "[EXTERNAL]" in any number and order.
+# "RE:", "Re :", "FW:", "Fwd:", "RE[2]:", "AW:", "WG:", "[EXTERNAL]" in any number and order, and
+# as OCR misreads them: "FVV:", "Fvv:", "Fw;", "RE;", "RE.".
 _PREFIX = re.compile(
-    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr)\s*(?:\[\d+\]|\(\d+\))?\s*[:;]|\[external\]|\*\*\*\s*external\s*\*\*\*)\s*",
-    re.IGNORECASE,
+    r"""^\s*(?:(?:re|fw|fwd|fvv|fvw|fwv|aw|wg|sv|vs|tr)\s*(?:\[\d+\]|\(\d+\))?\s*[:;]
+        |re\.(?=\s)
+        |\[external\]|\*\*\*\s*external\s*\*\*\*)\s*""",
+    re.IGNORECASE | re.VERBOSE,
 )
 
 

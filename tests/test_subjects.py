@@ -1,0 +1,39 @@
+"""Subjects: reply and forward prefixes recognised for threading, OCR damage included, while the
+printed subject is kept as printed."""
+
+import pytest
+
+from documents.ingest.subjects import normalize_subject, strip_reply_prefix
+from tests.printed import read_pages
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "FW: County update",
+        "FVV: County update",
+        "Fvv: County update",
+        "Fw; County update",
+        "RE; County update",
+        "RE. County update",
+        "RE: FVV: Re: County update",
+        "[EXTERNAL] RE: County update",
+    ],
+)
+def test_damaged_prefixes_thread_with_the_clean_subject(printed):
+    assert normalize_subject(printed) == "county update"
+
+
+def test_the_printed_subject_is_kept_as_printed():
+    (email,) = read_pages(
+        "From: Rapp, Marc\nSent: Monday, May 17, 2010 2:14 PM\nTo: Marquez, Miguel\n"
+        "Subject: FVV: County update\nSee below."
+    )
+    assert email.subject == "FVV: County update"
+    assert strip_reply_prefix(email.subject) == "County update"
+
+
+def test_words_that_only_start_like_prefixes_stay():
+    assert normalize_subject("Reentry program") == "reentry program"
+    assert normalize_subject("Fwd planning: Q3") == "fwd planning: q3"
+    assert normalize_subject("Re. the county letter") == "the county letter"
