@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from documents.ingest import Address
-from documents.ingest.addresses import person_keys
+from documents.ingest.addresses import name_fits_address, person_keys
 from documents.models import Person, PersonAlias
 
 
@@ -64,7 +64,13 @@ class PersonResolver:
         ):
             person.email = address.email
             changed.append("email")
-        if address.name and (not person.name or person.name == person.email):
+        if address.name and (
+            not person.name
+            or person.name == person.email
+            # A spelling the address agrees with better: OCR's "Rarnos" gives way to "Ramos".
+            or name_fits_address(address.name, person.email)
+            > name_fits_address(person.name, person.email)
+        ):
             person.name = address.name
             changed.append("name")
         if address.organization and not person.organization:

@@ -203,6 +203,14 @@ def normalize_person_name(name: str) -> str:
     return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"
 
 
+def name_fits_address(name: str, email: str) -> int:
+    """How many words of ``name`` (three letters or more) the address's local part spells: a
+    clean "Sarah Ramos" fits "sramos@..." where OCR's "Sarah Rarnos" does not."""
+    local = re.sub(r"[^a-z]", "", email.partition("@")[0].lower())
+    words = normalize_person_name(name).split()
+    return sum(1 for word in words if len(word) >= 3 and word in local)
+
+
 def _split_commas(chunk: str) -> list[str]:
     """Commas separate addresses only when the pieces carry addresses of their own, or when a
     chunk holds several "Last, First" pairs; otherwise a comma is the one in "Last, First"."""

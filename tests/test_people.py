@@ -1,0 +1,26 @@
+"""Senders and recipients to People: one person per human, under the spelling a reader expects."""
+
+import pytest
+
+from documents.ingest.addresses import parse_address
+from documents.models import Person
+from documents.people import PersonResolver
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_clean_spelling_printed_later_replaces_the_ocr_damaged_one():
+    first, later = PersonResolver(), PersonResolver()  # two files of one release
+    damaged = first.resolve(parse_address("Rarnos, Sarah <sramos@state.gov>"))
+    clean = later.resolve(parse_address("Sarah Ramos [mailto:sramos@state.gov]"))
+    assert clean.pk == damaged.pk
+    assert Person.objects.get().name == "Sarah Ramos"
+    # The damaged spelling printed again does not take the name back.
+    PersonResolver().resolve(parse_address("Rarnos, Sarah <sramos@state.gov>"))
+    assert Person.objects.get().name == "Sarah Ramos"
+
+
+def test_a_name_the_address_does_not_spell_keeps_the_first_spelling():
+    PersonResolver().resolve(parse_address("Kari Spencer <kspencer@gov.state.ak.us>"))
+    PersonResolver().resolve(parse_address("Karl Spencer <kspencer@gov.state.ak.us>"))
+    assert Person.objects.get().name == "Kari Spencer"
