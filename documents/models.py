@@ -352,8 +352,18 @@ class Thread(models.Model):
 
 
 class Document(models.Model):
-    """One distinct email: its own text, without the earlier messages it quotes."""
+    """One distinct email: its own text, without the earlier messages it quotes. Also a printed
+    document that is not an email (a letter, a memo, an attachment printed after an email), so
+    that every page of a release is searchable and citable: ``kind`` tells them apart."""
 
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        MEMO = "memo", "Memo"
+        ATTACHMENT = "attachment", "Attachment"
+        OTHER = "other", "Other document"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="documents")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"

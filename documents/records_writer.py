@@ -17,7 +17,14 @@ from difflib import SequenceMatcher
 from django.db import DatabaseError, transaction
 
 from documents.fitting import fit, fit_address
-from documents.ingest import Address, Email, PageRecord, PlaceIndex, normalize_subject
+from documents.ingest import (
+    Address,
+    Email,
+    OtherDocument,
+    PageRecord,
+    PlaceIndex,
+    normalize_subject,
+)
 from documents.ingest.exemptions import strip_exemption_codes
 from documents.ingest.records import remove_nul
 from documents.models import (
@@ -79,8 +86,9 @@ class DocumentWriter:
         self.appearances: list[Appearance] = []
         self.mentions: list[Mention] = []
         self.result = WriteResult()
+        self.last_email: Document | None = None  # what an attachment printed next belongs to
 
-    def add(self, item: PageRecord | Email) -> None:
+    def add(self, item: PageRecord | Email | OtherDocument) -> None:
         if isinstance(item, PageRecord):
             self.add_page(item)
         else:
@@ -127,27 +135,68 @@ class DocumentWriter:
         self.appearances.clear()
         self.mentions.clear()
 
-    def write(self, email: Email) -> Document | None:
-        """One printed email and the chain it quotes, in a savepoint of its own: if it cannot be
-        stored, nothing of it stays, the file's warnings say why, and the rest of the file goes
-        on. Returns the printed email's Document, or None."""
+    def write(self, printed: Email | OtherDocument) -> Document | None:
+        """One printed email and the chain it quotes (or a document that is not an email), in a
+        savepoint of its own: if it cannot be stored, nothing of it stays, the file's warnings
+        say why, and the rest of the file goes on. Returns its Document, or None."""
         staged = _Staged()
+        is_email = isinstance(printed, Email)
         try:
             with transaction.atomic():
-                top = self._write(email, staged)
+                top = self._write(printed, staged) if is_email else self._other(printed, staged)
         except DatabaseError as error:
             self.people.forget()  # it may remember people the savepoint took back
+            what = "an email" if is_email else f"a {printed.kind}"
             self.result.warnings.append(
                 {
-                    "text": f"an email could not be stored ({type(error).__name__}: "
+                    "text": f"{what} could not be stored ({type(error).__name__}: "
                     f"{str(error).strip()[:300]}); the rest of the file was",
                     "document": None,
-                    "page": email.first_page,
+                    "page": printed.first_page,
                 }
             )
             return None
         self._keep(staged)
+        if is_email:
+            self.last_email = top
         return top
+
+    def _other(self, printed: OtherDocument, staged: _Staged) -> Document:
+        """A letter, memo or attachment: a Document of its kind; an attachment joins the email
+        printed before it (its parent, in its thread). The same text printed again is matched."""
+        title_key = normalize_subject(printed.title)
+        key = f"document|{title_key}|{body_key(printed.body)}"
+        fingerprint_value = hashlib.sha256(key.encode()).hexdigest()
+        document = Document.objects.filter(fingerprint=fingerprint_value).first()
+        if document is not None:
+            staged.matched += 1
+            staged.thread_ids.add(document.thread_id)
+        else:
+            parent = self.last_email if printed.kind == Document.Kind.ATTACHMENT else None
+            thread = parent.thread if parent else None
+            if thread is None:
+                thread = Thread.objects.create(subject=printed.title, normalized_subject=title_key)
+            document = Document.objects.create(
+                kind=printed.kind,
+                thread=thread,
+                parent=parent,
+                sent_at=printed.sent_at,
+                date_raw=fit(Document, "date_raw", printed.date_raw, printed.warnings, "date"),
+                subject=printed.title,
+                normalized_subject=title_key,
+                body=printed.body.replace("\x00", ""),
+                fingerprint=fingerprint_value,
+                exemptions=list(printed.exemptions),
+                parse_warnings=printed.warnings,
+            )
+            staged.mentions.extend(
+                Mention(document_id=document.id, jurisdiction_id=place)
+                for place in self.places.find(f"{printed.title}\n{printed.body}")
+            )
+            staged.created += 1
+            staged.thread_ids.add(thread.id)
+        self._appear(document, printed, None, staged)
+        return document
 
     def _keep(self, staged: _Staged) -> None:
         result = self.result
@@ -310,7 +359,11 @@ class DocumentWriter:
             document.save(update_fields=changed)
 
     def _appear(
-        self, document: Document, email: Email, quoted_in: Document | None, staged: _Staged
+        self,
+        document: Document,
+        email: Email | OtherDocument,
+        quoted_in: Document | None,
+        staged: _Staged,
     ) -> None:
         first, last = email.first_page, email.last_page
         staged.appearances.append(

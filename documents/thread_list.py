@@ -301,8 +301,10 @@ def list_threads(params, page_number) -> ThreadListing:
         _links_per_thread(through, ids) for through in (ThreadPerson, ThreadPlace)
     )
     tags = _tags_per_thread(ids)
+    kinds = _other_kinds_per_thread(ids)
     for thread in page.object_list:
         thread.shown_tags = tags.get(thread.pk, [])
+        thread.other_kinds = kinds.get(thread.pk, [])
         thread.more_participants = people_in.get(thread.pk, 0) - len(thread.first_participants)
         thread.more_places = places_in.get(thread.pk, 0) - len(thread.first_places)
     chosen = filters.chosen
@@ -350,6 +352,22 @@ def _tags_per_thread(thread_ids: list[int]) -> dict[int, list[Tag]]:
     for item in items.order_by(Lower("tag__name"), "tag__name"):
         tags.setdefault(item.object_id, []).append(item.tag)
     return tags
+
+
+def _other_kinds_per_thread(thread_ids: list[int]) -> dict[int, list[str]]:
+    """The kinds of documents other than email in these threads (a letter, an attachment), in
+    one query, so a row says what it holds."""
+    rows = (
+        Document.objects.filter(thread_id__in=thread_ids)
+        .exclude(kind=Document.Kind.EMAIL)
+        .values_list("thread_id", "kind")
+        .distinct()
+    )
+    labels = dict(Document.Kind.choices)
+    kinds: dict[int, list[str]] = {}
+    for thread_id, kind in rows:
+        kinds.setdefault(thread_id, []).append(labels[kind])
+    return kinds
 
 
 def _links_per_thread(through, thread_ids: list[int]) -> dict[int, int]:

@@ -65,6 +65,7 @@ def thread_detail(request, pk: int):
         "thread": thread,
         "tags": thread.tags.order_by(*TAG_ORDER),
         "documents": documents,
+        "holds_other_kinds": any(d.kind != Document.Kind.EMAIL for d in documents),
         "notes": notes,
         "may": may,
         "visibilities": Annotation.Visibility.choices,

@@ -13,7 +13,7 @@ from documents.ingest.exemptions import EXEMPTIONS, exemption_spans, find_exempt
 from documents.ingest.pdf_production import parse_pdf
 from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, extract_pages
 from documents.ingest.places import PlaceIndex, PlaceRef
-from documents.ingest.records import Address, Email, PageRecord, ParsedFile
+from documents.ingest.records import Address, Email, OtherDocument, PageRecord, ParsedFile
 from documents.ingest.rfc822 import parse_eml, parse_mbox
 from documents.ingest.sniff import HEAD_BYTES, sniff
 from documents.ingest.sources import (
@@ -32,6 +32,7 @@ __all__ = [
     "HEAD_BYTES",
     "Address",
     "Email",
+    "OtherDocument",
     "PageRecord",
     "ParsedFile",
     "PdfPage",

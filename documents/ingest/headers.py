@@ -80,6 +80,7 @@ _PRINTED_DATE = re.compile(
         ,?\s+(?:at\s+)?\d{1,2}:\d\d(?::\d\d)?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[+-]\d{4}|\s+[A-Z]{2,4}\b)?""",
     re.VERBOSE,
 )
+_MEMO_TITLE = re.compile(r"^\s*(?:MEMORANDUM|MEMO)\b\s*(?:FOR\b.*)?$", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"(?<!\S)(?:RE|Re|FW|Fw|FWD|Fwd)\s*:")
 
 
@@ -167,6 +168,8 @@ def read_block(lines: list[Line], start: int) -> HeaderBlock | None:
     first = label_of(text, strict=True)
     if first is None or first[0] not in ("from", "date", "subject"):
         return None
+    if _under_memo_title(lines, start):
+        return None  # "MEMORANDUM / TO: / FROM: / DATE: / RE:" heads a memo, not an email
     if first[0] == "subject":
         # A web-mail print may start with the subject: a block only if From or Date follows.
         following = _next_nonblank_index(lines, start + 1)
@@ -226,6 +229,17 @@ def _read_labelled(lines: list[Line], start: int, style: str, fields=None) -> He
         index += 1
         end = index
     return HeaderBlock(start, end, style, fields)
+
+
+def _under_memo_title(lines: list[Line], start: int) -> bool:
+    """Whether "MEMORANDUM" (or "MEMO") is printed just above ``start``, blank lines and header
+    rows ("TO: Board members") aside."""
+    above = _previous_nonblank_index(lines, start - 1)
+    for _ in range(MAX_STACKED_LABELS):
+        if above is None or not label_of(lines[above].text, strict=True):
+            break
+        above = _previous_nonblank_index(lines, above - 1)
+    return above is not None and bool(_MEMO_TITLE.match(lines[above].text))
 
 
 def _spread(pending: list[str], text: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from documents.ingest.pdf_text import (
     is_portfolio,
 )
 from documents.ingest.production import emails_from_pages
-from documents.ingest.records import Email, PageRecord, ParsedFile
+from documents.ingest.records import Email, OtherDocument, PageRecord, ParsedFile
 
 
 def parse_pdf(
@@ -62,15 +62,15 @@ class _Production:
         self.pending: list[PageRecord] = []
         self.pages = self.ocr = self.withheld = 0
 
-    def items(self) -> Iterator[PageRecord | Email]:
-        emails = 0
+    def items(self) -> Iterator[PageRecord | Email | OtherDocument]:
+        found = 0
         with self.spill:
-            for email in emails_from_pages(self._text_pages(), self.zone):
+            for printed in emails_from_pages(self._text_pages(), self.zone):
                 yield from self._flush()
-                emails += 1
-                yield email
+                found += 1
+                yield printed
             yield from self._flush()
-        self._conclude(emails)
+        self._conclude(found)
 
     def _text_pages(self) -> Iterator[CleanPage]:
         self.spill.seek(0)
@@ -99,12 +99,13 @@ class _Production:
         yield from self.pending
         self.pending.clear()
 
-    def _conclude(self, emails: int) -> None:
+    def _conclude(self, found: int) -> None:
+        """``found``: the emails and other documents read from the file."""
         parsed, ocr, pages = self.parsed, self.ocr, self.pages
         if ocr == pages:
             parsed.status = "needs_ocr"
             parsed.error = f"no text layer on any of its {pages} pages: it needs OCR"
-        elif not emails and not self.withheld:
+        elif not found and not self.withheld:
             if ocr:
                 parsed.status = "needs_ocr"
                 parsed.error = (
@@ -118,8 +119,8 @@ class _Production:
             else:
                 parsed.status = "failed"
                 parsed.error = (
-                    f"no email found: none of its {pages} pages of text has an email header "
-                    "(From / Sent / To / Subject)"
+                    f"nothing found to keep: none of its {pages} pages of text has an email "
+                    "header (From / Sent / To / Subject) or enough text to be a document"
                 )
         elif ocr:
             parsed.warnings.append(f"{ocr} of {pages} pages have no text layer and need OCR")

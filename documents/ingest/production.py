@@ -25,19 +25,25 @@ from documents.ingest.headers import (
     label_of,
     split_fields,
 )
-from documents.ingest.records import Email
+from documents.ingest.other_documents import last_opening, openings, other_documents
+from documents.ingest.records import Email, OtherDocument
 
 # Printed times lose seconds; a block this much later than the email above it is a new email.
 LATER_BY = timedelta(minutes=1)
 
 
-def emails_from_pages(pages: Iterable[CleanPage], zone: str | tzinfo) -> Iterator[Email]:
-    """The top-level emails printed on the pages, in order. An email is yielded once a later one
-    has started on an earlier page than the newest, so only the open email and the pages that
-    may still change it are held: memory follows the longest email, not the file's length."""
+def emails_from_pages(
+    pages: Iterable[CleanPage], zone: str | tzinfo
+) -> Iterator[Email | OtherDocument]:
+    """The top-level emails printed on the pages, in order, and the documents printed among them
+    that are not email (a letter before the first email, an attachment after one). An email is
+    yielded once a later one has started on an earlier page than the newest, so only the open
+    email and the pages that may still change it are held: memory follows the longest email (or
+    run of pages before the first), not the file's length."""
     lines: list[Line] = []
     marked: dict[int, tuple[str, ...]] = {}
     page_starts: list[int] = []
+    leading = True  # lines before the first email are not yet given out
     for page in pages:
         page_starts = [*page_starts[-1:], len(lines)]  # the previous page's start, and this one's
         marked[page.number] = page.marked_exemptions
@@ -46,17 +52,37 @@ def emails_from_pages(pages: Iterable[CleanPage], zone: str | tzinfo) -> Iterato
                 Line(page.number, field) for text in page.lines for field in split_fields(text)
             )
         tops = _top_level(lines, zone)
+        if leading and tops:
+            leading = False
+            yield from other_documents(lines[: tops[0][0]], zone, attached=False)
         settled = [top for top, after in pairwise(tops) if after[0] < page_starts[-1]]
         for start, header, end in settled:
-            yield _email(lines, start, header, end, zone, marked)
-        keep_from = tops[len(settled)][0] if tops else page_starts[0]
+            yield from _printed(lines, start, header, end, zone, marked)
+        if tops:
+            keep_from = tops[len(settled)][0]
+        else:  # documents before any email, given out as soon as a later one has begun
+            keep_from = last_opening(lines)
+            yield from other_documents(lines[:keep_from], zone, attached=False)
         if keep_from:
             del lines[:keep_from]
             first_page = lines[0].page if lines else page.number
             marked = {number: codes for number, codes in marked.items() if number >= first_page}
             page_starts = [max(0, start - keep_from) for start in page_starts]
-    for start, header, end in _top_level(lines, zone):
-        yield _email(lines, start, header, end, zone, marked)
+    tops = _top_level(lines, zone)
+    yield from other_documents(lines[: tops[0][0]] if tops else lines, zone, attached=False)
+    for start, header, end in tops:
+        yield from _printed(lines, start, header, end, zone, marked)
+
+
+def _printed(
+    lines: list[Line], start: int, header: HeaderBlock, end: int, zone, marked
+) -> Iterator[Email | OtherDocument]:
+    """The email printed at ``lines[start:end]``, then what is printed after it on pages that
+    open a document of their own (its attachments)."""
+    after_header = [start + i for i in openings(lines[start:end]) if start + i >= header.end]
+    cut = after_header[0] if after_header else end
+    yield _email(lines, start, header, cut, zone, marked)
+    yield from other_documents(lines[cut:end], zone, attached=True)
 
 
 def _email(lines: list[Line], start: int, header: HeaderBlock, end: int, zone, marked) -> Email:

@@ -47,6 +47,22 @@ class Email:
     quoted: list[Email] = field(default_factory=list)
 
 
+@dataclass
+class OtherDocument:
+    """A printed document that is not an email: a letter, a memo, a press release, or one printed
+    after an email (its attachment). Kept so its pages are searchable and citable."""
+
+    kind: str  # "letter", "memo", "attachment" or "other"
+    title: str = ""
+    sent_at: datetime | None = None  # the date printed on it, at midnight
+    date_raw: str = ""
+    body: str = ""
+    exemptions: tuple[str, ...] = ()
+    first_page: int | None = None
+    last_page: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Stamps:
     """What a release stamped on a page about the page (not about an email): for citations."""
@@ -74,15 +90,15 @@ class PageRecord:
 class ParsedFile:
     """Everything read from one source file. ``status`` is one of SourceFile's statuses.
 
-    ``items`` yields the file's pages and emails in file order, each email after the pages it is
-    printed on, and may be read lazily so a long file is never held whole in memory. Read it once;
-    ``status``, ``error`` and ``warnings`` are final after that.
+    ``items`` yields the file's pages, emails and other documents in file order, each after the
+    pages it is printed on, and may be read lazily so a long file is never held whole in memory.
+    Read it once; ``status``, ``error`` and ``warnings`` are final after that.
     """
 
     detected_type: str
     status: str = "imported"
     error: str = ""
-    items: Iterable[PageRecord | Email] = ()
+    items: Iterable[PageRecord | Email | OtherDocument] = ()
     warnings: list[str] = field(default_factory=list)
 
 
