@@ -154,3 +154,47 @@ def test_a_quoted_email_without_a_subject_line_takes_its_replys_marked_inferred(
     (quoted,) = email.quoted
     assert quoted.subject == "Opt out" and quoted.subject_inferred
     assert not email.subject_inferred
+
+
+def test_labels_printed_without_colons_in_a_column():
+    (email,) = read_pages(
+        "From\nSent\nTo\nSubject\n"
+        "Rapp, Marc\nMonday, May 17, 2010 2:14 PM\nMarquez, Miguel\nOpt out\n\n"
+        "Miguel, the county may not opt out."
+    )
+    assert email.sender.name == "Marc Rapp"
+    assert email.sent_at == datetime(2010, 5, 17, 14, 14, tzinfo=PACIFIC)
+    assert [a.name for a in email.to] == ["Miguel Marquez"] and email.subject == "Opt out"
+    assert email.body == "Miguel, the county may not opt out."
+
+
+def test_a_notes_reply_keeps_the_subject_line_under_its_attribution():
+    (email,) = read_pages(
+        "From: Rapp, Marc\n"
+        "Sent: Wednesday, December 09, 2009 11:20 AM\n"
+        "To: Venturella, David\n"
+        "Subject: Re: Activation schedule\n"
+        "Agreed, December 15.\n\n"
+        "David Venturella/ICE/DHS wrote on 12/09/2009 11:04 AM:\n"
+        "Subject: Activation schedule\n"
+        "Can we activate Santa Clara on the 15th?"
+    )
+    (quoted,) = email.quoted
+    assert quoted.subject == "Activation schedule" and not quoted.subject_inferred
+    assert quoted.body == "Can we activate Santa Clara on the 15th?"
+    assert quoted.sent_at == datetime(2009, 12, 9, 11, 4, tzinfo=PACIFIC)
+
+
+def test_a_release_stamps_date_is_not_the_emails_date():
+    (email,) = read_pages(
+        "UNCLASSIFIED U.S. Department of State Case No. F-2014-20439 Doc No. C05765907\n"
+        "Date: 05/13/2015\n"
+        "From: Sullivan, Jacob J <SullivanJJ@state.gov>\n"
+        "Sent: Friday, December 4, 2009 3:31 AM\n"
+        "To: H\n"
+        "Subject: Iran\n"
+        "The EU meets in the coming days.",
+        zone=EASTERN,
+    )
+    assert email.sent_at == datetime(2009, 12, 4, 3, 31, tzinfo=EASTERN)
+    assert email.date_raw == "Friday, December 4, 2009 3:31 AM"

@@ -40,8 +40,10 @@ _WRAPPED = re.compile(
 )
 _MAILTO_CUT = re.compile(r"\s*[\[(<]\s*mailto\s*:?\s*$", re.IGNORECASE)
 _X500 = re.compile(r"/O=[^\s<>\[\]]*?/CN=([A-Za-z0-9._-]+)\s*$", re.IGNORECASE)
+# Lotus Notes: "David Venturella/ICE/DHS@DHS", or without its domain, "David Venturella/ICE/DHS".
 _NOTES = re.compile(
-    r"^(?P<name>[^/@<>\[\],;]{2,80}?)(?P<org>(?:/[A-Za-z0-9 &.'-]+)+)@(?P<domain>[A-Za-z0-9.-]+)$"
+    r"^(?P<name>[^/@<>\[\],;]{2,80}?)(?P<org>(?:/[A-Za-z0-9 &.'-]+)+)"
+    r"(?:@(?P<domain>[A-Za-z0-9.-]+))?$"
 )
 _ORG_SUFFIX = re.compile(r"\s*\((?P<org>[^()]{1,60})\)\s*$")
 _ON_BEHALF = re.compile(r"\s+on\s+behalf\s+of\s+.*$", re.IGNORECASE)

@@ -36,6 +36,10 @@ def split_chain(
         start, end, who, date_raw = attribution
         quoted = _attributed_email(who, date_raw, subject, zone)
         rest = _unquote(lines[end:])
+        printed_subject = _subject_line(rest)
+        if printed_subject is not None:  # Notes prints it under "X wrote on <date>:"
+            quoted.subject, quoted.subject_inferred = printed_subject[1], False
+            rest = rest[printed_subject[0] + 1 :]
     elif block is not None:
         start, end = block_start, block.end
         quoted = email_from_block(block, zone, fallback_subject=subject)
@@ -163,6 +167,15 @@ def _attributed_email(who: str, date_raw: str, subject: str, zone: str | tzinfo)
     else:
         email.warnings.append("no date printed")
     return email
+
+
+def _subject_line(lines: list[Line]) -> tuple[int, str] | None:
+    """(index, subject) when the first printed line is "Subject: ..."."""
+    for index, line in enumerate(lines):
+        if line.text.strip():
+            found = label_of(line.text, strict=True)
+            return (index, found[1]) if found and found[0] == "subject" else None
+    return None
 
 
 def _unquote(lines: list[Line]) -> list[Line]:

@@ -25,11 +25,20 @@ ZONE_ABBREVIATIONS = {
 }
 _FIRST_DEFAULT = datetime(1901, 1, 1, 0, 0)
 _SECOND_DEFAULT = datetime(1902, 2, 2, 0, 0)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _OCR_FIXES = [
     (re.compile(r"(?<=\d)\s*([:.])\s*(?=\d\d\b)"), r":"),  # "12 : 11" -> "12:11"
-    (re.compile(r"(?<=\d)[lI](?=\d)|(?<=\s)[lI](?=\d)"), "1"),  # "l2:11" -> "12:11"
-    (re.compile(r"(?<=\d)[oO](?=\d)"), "0"),
+    # Letters OCR reads for digits, beside digits: "l2", "1l", "O9", "20Q7".
+    (re.compile(r"(?<=\d)[lI](?=\d|\b)|(?<=\s)[lI](?=\d)"), "1"),
+    (re.compile(r"(?<=\d)[oOQ](?=\d)|(?<=\s)[oOQ](?=\d)"), "0"),
+    # "April Z 2011": a lone letter where the day goes.
+    (re.compile(rf"\b({_MONTH}\s+)[Zz](?=,?\s+\d{{4}})"), r"\g<1>2"),
+    (re.compile(rf"\b({_MONTH}\s+)[Ss](?=,?\s+\d{{4}})"), r"\g<1>5"),
+    # "201111:08 AM": the year and the hour printed together.
+    (re.compile(r"\b((?:19|20)\d\d)(?=\d{1,2}:\d\d)"), r"\1 "),
     (re.compile(r"\b([AaPp])\.?\s?[Mm]\.?(?=\W|$)"), r"\1M"),  # "P M", "p.m." -> "PM"
+    # "700 PM", "1015 AM": the colon of the time lost (only before AM or PM).
+    (re.compile(r"(?<![\d:])(\d{1,2})(\d\d)\s*(?=[AP]M\b)"), r"\1:\2 "),
     (re.compile(r",(?=\d{4})"), ", "),  # "January 12,2007"
     (re.compile(r"\bat\b", re.IGNORECASE), " "),  # "May 17, 2010 at 2:14 PM"
     (re.compile(r"\([^)]*\)"), " "),  # "(PDT)", "(GMT-08:00) Pacific Time"

@@ -30,7 +30,11 @@ FOOT_LINES = 3
 # A line printed at a page edge on at least this share of pages (and on 3 or more) is furniture.
 REPEATED_SHARE = 0.6
 # Page numbers alone on a line count only at a page edge; in a body "2010" is text.
-EDGE_FURNITURE = [re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$")]
+EDGE_FURNITURE = [
+    re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$"),
+    # A release stamp's date on a line of its own ("Date: 05/13/2015"); an email's Date: has a time.
+    re.compile(r"^\s*Date\s*:\s*\d{1,2}/\d{1,2}/\d{4}\s*$"),
+]
 FURNITURE = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (

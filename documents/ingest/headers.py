@@ -165,6 +165,8 @@ def read_block(lines: list[Line], start: int) -> HeaderBlock | None:
     notes = _NOTES_SENDER.match(text)
     if notes and _next_nonblank(lines, start + 1, _NOTES_DATE):
         return _read_notes(lines, start, notes)
+    if _bare_label(text) and _bare_label_column(lines, start):
+        return _read_labelled(lines, start, "rfc", bare=True)
     first = label_of(text, strict=True)
     if first is None or first[0] not in ("from", "date", "subject"):
         return None
@@ -182,7 +184,28 @@ def read_block(lines: list[Line], start: int) -> HeaderBlock | None:
     return block
 
 
-def _read_labelled(lines: list[Line], start: int, style: str, fields=None) -> HeaderBlock:
+def _bare_label(text: str) -> str | None:
+    """The field of a line that is a label alone, without colon or value ("From", "Sent")."""
+    found = label_of(text, strict=False)
+    return found[0] if found and not found[1] and ":" not in text else None
+
+
+def _bare_label_column(lines: list[Line], start: int) -> bool:
+    """A column of labels printed without colons ("From / Sent / To / Subject"), starting with
+    From or Date, of three labels or more."""
+    names = []
+    index = start
+    while index is not None and (name := _bare_label(lines[index].text)):
+        names.append(name)
+        index = _next_nonblank_index(lines, index + 1)
+    return len(names) >= 3 and names[0] in ("from", "date")
+
+
+def _read_labelled(
+    lines: list[Line], start: int, style: str, fields=None, bare: bool = False
+) -> HeaderBlock:
+    """The block from ``start``: labels with their values, or labels printed alone and their
+    values on the lines after them; ``bare`` admits labels without a colon (a printed column)."""
     fields = dict(fields or {})
     pending: list[str] = []  # labels printed alone, waiting for their values
     current = None
@@ -204,6 +227,8 @@ def _read_labelled(lines: list[Line], start: int, style: str, fields=None) -> He
         # Without a colon a label counts only inside a block and before its Subject, the last
         # field most styles print: the body's first line may well start with "To".
         labelled = label_of(text, strict=not fields or "subject" in fields)
+        if labelled is None and bare and not any(fields.values()):
+            labelled = (name, "") if (name := _bare_label(text)) else None
         if labelled and labelled[0] in fields and fields[labelled[0]].strip():
             break  # a second From: starts the next block
         if labelled:
