@@ -1,6 +1,8 @@
 """The labeled development set: what the import reads from real releases, field by field, against
 labels read from the pages (tests/testdata/devset). `make eval` runs this and prints the report."""
 
+import os
+
 import pytest
 
 from tests.conftest import CORPUS, run_import
@@ -9,12 +11,22 @@ from tests.devset import Figures, evaluate, load_releases, report
 pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the checkout"),
-    pytest.mark.skipif(not load_releases(), reason="no labels yet"),
 ]
 # Every figure of the set is to reach TARGET (issue 16); FLOORS hold what it reaches today, so a
 # change that reads worse fails here. Raise a floor when the figure rises.
 TARGET = 0.95
-FLOORS: dict[str, float] = {}
+FLOORS = {
+    "recall": 0.98,
+    "precision": 0.98,
+    "sender": 0.97,
+    "recipients": 0.82,
+    "date": 1.0,
+    "subject": 0.83,
+    "quoted": 0.96,
+    "bates": 0.93,
+    "places precision": 0.77,
+    "places recall": 0.45,
+}
 
 
 def test_the_development_set_is_read_right(media_root, gazetteer_db):
@@ -30,14 +42,13 @@ def test_the_development_set_is_read_right(media_root, gazetteer_db):
         figures = evaluate(release, f"devset-{release.release}")
         reports.append(report(figures, release.title))
         total.add(figures)
-    reports.append(report(total, "All releases"))
+    # EVAL_SHOWN=1000 make eval: every disagreement, not only the first.
+    reports.append(report(total, "All releases", int(os.environ.get("EVAL_SHOWN", 20))))
     below = {name: round(v, 3) for name, v in total.scores().items() if v < TARGET}
     reports.append(f"Below the target of {TARGET}: {below or 'none'}")
     print("\n\n" + "\n\n".join(reports))
     assert total.labeled >= 150
     fallen = {
-        name: round(value, 3)
-        for name, value in total.scores().items()
-        if value < FLOORS.get(name, TARGET if not FLOORS else 0)
+        name: round(value, 3) for name, value in total.scores().items() if value < FLOORS[name]
     }
     assert not fallen, f"below their floors {FLOORS}: {fallen}"

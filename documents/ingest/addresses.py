@@ -33,12 +33,19 @@ _BRACKETED_EMAIL = re.compile(
 _TLD_FIXES = {"goy": "gov", "govi": "gov", "gav": "gov", "qov": "gov", "corn": "com", "orq": "org"}
 _BRACKETS = str.maketrans({"‹": "<", "›": ">", "«": "<", "»": ">", "〈": "<", "〉": ">"})
 # What wraps an address: <...>, [mailto:...], (mailto:...), with OCR's closing "j" or ")".
+# "mailto:" as OCR prints it: "ma ilto :", "maiIto:".
+_MAILTO = r"m\s*a\s*[il1I|]\s*[l1I|]\s*t\s*o\s*:?"
 _WRAPPED = re.compile(
-    r"(?:<|\[|\((?=\s*mailto))\s*(?:mailto\s*:?|SMTP\s*:)?\s*(?P<inside>[^<>\[\]]*?)"
+    rf"(?:<|\[|\((?=\s*{_MAILTO}))\s*(?:{_MAILTO}|SMTP\s*:)?\s*(?P<inside>[^<>\[\]]*?)"
     r"\s*(?:[>\])]|j(?=\s*$)|$)",
     re.IGNORECASE,
 )
-_MAILTO_CUT = re.compile(r"\s*[\[(<]\s*mailto\s*:?\s*$", re.IGNORECASE)
+_MAILTO_CUT = re.compile(rf"\s*[\[(<]\s*{_MAILTO}\s*$", re.IGNORECASE)
+# Titles printed before a name: "Rep. Mike Doogan" is Mike Doogan.
+_HONORIFIC = re.compile(
+    r"^(?:Rep|Sen|Gov|Lt\.?\s*Gov|Dr|Mr|Mrs|Ms|Hon|Judge|Commissioner|Senator|Representative)"
+    r"\.?\s+(?=[A-Z])"
+)
 _X500 = re.compile(r"/O=[^\s<>\[\]]*?/CN=([A-Za-z0-9._-]+)\s*$", re.IGNORECASE)
 # Lotus Notes: "David Venturella/ICE/DHS@DHS", or without its domain, "David Venturella/ICE/DHS".
 _NOTES = re.compile(
@@ -86,9 +93,14 @@ def parse_address(text: str) -> Address:
         mailbox, name = _X500.search(wrapped["inside"]).group(1), _without(readable, wrapped)
     elif _X500.search(readable):
         mailbox, name = _X500.search(readable).group(1), ""
-    elif located := _locate_email(readable):
+    elif located := _locate_email(readable, inside_brackets=True):
         email, start, end = located
         name = (readable[:start] + " " + readable[end:]).strip()
+    elif wrapped and wrapped.start() > 0:
+        # Brackets that hold no address hold a redaction or OCR residue, never the name.
+        name = _without(readable, wrapped)
+    if _locate_email(name, inside_brackets=True):
+        name = ""  # the address printed again as the name: "gov.sarah @yahoo. com [mailto:...]"
     if is_redaction(name.strip(" '\"")):
         return redacted(raw)
     name, organization = _name_and_organization(name)
@@ -99,9 +111,32 @@ def parse_address(text: str) -> Address:
 
 
 def _find_email(text: str, inside_brackets: bool = False) -> str:
-    """The address in ``text``, its OCR damage repaired; "" if there is none."""
+    """The address in ``text``, its OCR damage repaired; "" if there is none. What brackets hold
+    is one address whatever OCR put inside it ("ka ri_spencer@gov. state. a k. us")."""
+    if inside_brackets:
+        squeezed = _squeeze_address(text)
+        if "@" in squeezed or "©" in squeezed or "(a)" in squeezed:
+            found = _locate_email(squeezed, inside_brackets=True)
+            if found:
+                return found[0]
     found = _locate_email(text, inside_brackets)
     return found[0] if found else ""
+
+
+def _squeeze_address(text: str) -> str:
+    """What brackets hold, OCR's spaces taken out: in the domain they are noise; in the local part
+    a space beside an "_" or "." is noise ("ka ri_spencer"), else it is an underscore the
+    link's underline hid ("erika fagerstrom")."""
+    text = text.strip().rstrip(":;.")
+    at = re.search(r"\s*(?:@|©|\(a\))\s*", text)
+    if at is None:
+        return re.sub(r"\s+", "", text)
+    pieces = text[: at.start()].split()
+    local = pieces[0] if pieces else ""
+    for piece in pieces[1:]:
+        joiner = "" if re.search(r"[_.]", local[-1:] + piece[:1]) or "_" in local + piece else "_"
+        local += joiner + piece
+    return local + "@" + re.sub(r"\s+", "", text[at.end() :])
 
 
 def _locate_email(text: str, inside_brackets: bool = False) -> tuple[str, int, int] | None:
@@ -148,6 +183,7 @@ def _name_and_organization(text: str) -> tuple[str, str]:
         if org and not find_exemptions(org["org"]):
             organization, name = org["org"].strip(), name[: org.start()].strip()
     name = strip_exemption_codes(name).strip(" ,'\"")
+    name = _HONORIFIC.sub("", name)
     last_first = _LAST_FIRST.match(name)
     if last_first:
         name = f"{last_first['first'].strip()} {last_first['last'].strip()}"

@@ -35,7 +35,7 @@ _LABELS = {
     "sent by": "sent_by",
 }
 _LABEL = re.compile(
-    r"""^\s*(?P<label>F\s?r\s?o\s?m|S\s?e\s?n\s?t(?:\ by)?|Date|T\s?o|B?cc|BCC|CC|Ce
+    r"""^\s*(?P<label>F\s?r\s?o\s?(?:m|rn)|S\s?e\s?n\s?t(?:\ by)?|Date|T\s?o|B?cc|BCC|CC|Ce
         |S\s?u\s?b\s?[jil]\s?e\s?c\s?t|Subj|Importance|Priority|Sensitivity|Attachments?)
         \s*(?P<sep>[:;.,])?(?:\s+|$|(?<=[:;.,]))(?P<value>.*)$""",
     re.IGNORECASE | re.VERBOSE,
@@ -63,6 +63,14 @@ QUOTE_SEPARATOR = re.compile(
         |_{10,}
         |-{10,})\s*$""",
     re.IGNORECASE | re.VERBOSE,
+)
+# "> " marks of a quoted reply, before a line of a quoted header.
+_QUOTE_MARKS = re.compile(r"^\s*(?:>\s?)+")
+# "----- Original Message ----- From: ..." printed on one line.
+_SEPARATOR_THEN_LABEL = re.compile(
+    r"^(?P<separator>\s*(?:>\s?)*-{2,}\s*Original\s+Message\s*-{2,})\s*"
+    r"(?P<rest>(?:From|Sent|Date|To)\s*:.*)$",
+    re.IGNORECASE,
 )
 # At most this many lines between a label printed alone and its value.
 MAX_STACKED_LABELS = 8
@@ -104,15 +112,20 @@ class HeaderBlock:
 
 
 def label_of(text: str, strict: bool) -> tuple[str, str] | None:
-    """(field, value) if the line starts with a header label. ``strict`` requires a separator
-    (a colon or its OCR misreading) so that prose such as "To be clear" is not a label."""
-    match = _LABEL.match(text)
+    """(field, value) if the line starts with a header label (after any "> " quote marks: a
+    header quoted in a reply). ``strict`` requires a separator (a colon or its OCR misreading)
+    so that prose such as "To be clear" is not a label."""
+    match = _LABEL.match(_QUOTE_MARKS.sub("", text))
     if not match:
         return None
     key = re.sub(r"\s+", "", match["label"]).lower()
-    key = {"sentby": "sent by", "ce": "cc", "subiect": "subject", "sublect": "subject"}.get(
-        key, key
-    )
+    key = {
+        "sentby": "sent by",
+        "ce": "cc",
+        "subiect": "subject",
+        "sublect": "subject",
+        "frorn": "from",  # OCR reads "m" as "rn"
+    }.get(key, key)
     name = _LABELS.get(key)
     if name is None:
         return None
@@ -128,6 +141,9 @@ def split_fields(text: str) -> list[str]:
     20:10 To: Roe, Jane Subject: RE: Budget" gives three lines. Only a line that starts with a
     label is cut, at labels not yet met on it, and after Subject only at Importance or
     Attachments (a subject may well say "Letter To: the Board")."""
+    joined = _SEPARATOR_THEN_LABEL.match(text)
+    if joined:
+        return [joined["separator"], *split_fields(joined["rest"])]
     first = label_of(text, strict=True)
     if first is None:
         return [text]
@@ -212,12 +228,15 @@ def _read_labelled(
     index = start
     end = start
     while index < len(lines):
-        text = lines[index].text.strip()
+        text = _QUOTE_MARKS.sub("", lines[index].text).strip()
         if not text:
-            # Blank lines may separate rows of one block, never a block from its value.
+            # Blank lines may separate rows of one block, never a block from its value (but an
+            # address in brackets may follow its name after a blank line).
             following = _next_nonblank_index(lines, index + 1)
             if following is None or (
-                not pending and not label_of(lines[following].text, strict=True)
+                not pending
+                and not label_of(lines[following].text, strict=True)
+                and not (current in ADDRESS_FIELDS and _bracketed(lines[following].text))
             ):
                 break
             if pending == ["subject"] and not label_of(lines[following].text, strict=True):
@@ -345,11 +364,16 @@ def _plausible(block: HeaderBlock) -> bool:
 
 
 def _continues_address_list(value: str, text: str) -> bool:
-    """A wrapped To/Cc line: the value so far ends with a separator, or the line is plainly a list
-    of addresses (it holds an @ or a semicolon)."""
+    """A wrapped address line: the value so far ends with a separator, the line is plainly a list
+    of addresses (it holds an @ or a semicolon), or it is the address of the name above it."""
     if label_of(text, strict=False):
         return False
-    return value.rstrip().endswith((";", ",")) or "@" in text or ";" in text
+    return value.rstrip().endswith((";", ",")) or "@" in text or ";" in text or _bracketed(text)
+
+
+def _bracketed(text: str) -> bool:
+    """A line that opens with an address's bracket: "[mailto:...]", "<jroe@...>"."""
+    return bool(re.match(r"^\s*(?:>\s?)*[\[<]", text))
 
 
 def _next_nonblank_index(lines: list[Line], index: int) -> int | None:
