@@ -85,3 +85,56 @@ def test_an_address_list_gives_one_entry_per_person(printed, people):
 def test_a_redacted_sender_in_an_email_file_stays_redacted():
     for printed in ('"(b)(6)" <redacted@dc.gov>', "(b)(6) <(b)(6)>", "(b) (6)"):
         assert parse_address(printed).redacted, printed
+
+
+@pytest.mark.parametrize(
+    ("printed", "people"),
+    [
+        # Palin release, 501.pdf: a list printed "Surname; Given (ORG)", one pair without an org.
+        (
+            "Clark C Bishop; Jackson; Karleen K (HSS); Hartig; Larry; Kreitzer; Annette (Dept. of "
+            "Admin); Andy J Mills",
+            [
+                ("Clark C Bishop", ""),
+                ("Karleen K Jackson", ""),
+                ("Larry Hartig", ""),
+                ("Annette Kreitzer", ""),
+                ("Andy J Mills", ""),
+            ],
+        ),
+        # 456.pdf: a quoted pair.
+        (
+            "fek9wnr@yahoo.com; Wheeler; Gary R (GOV); 'Cooper; George F (DPS) '",
+            [("", "fek9wnr@yahoo.com"), ("Gary R Wheeler", ""), ("George F Cooper", "")],
+        ),
+        # 510.pdf: bare and bracketed addresses mixed, with OCR's spaces.
+        (
+            "gov.sarah@yahoo.com, 'Kris Perry' <kris_perry@gov.state. ak.us>,john_bitney@gov.state. "
+            "ak.us, karen_rehfeld@gov.state.ak.us",
+            [
+                ("", "gov.sarah@yahoo.com"),
+                ("Kris Perry", "kris_perry@gov.state.ak.us"),
+                ("", "john_bitney@gov.state.ak.us"),
+                ("", "karen_rehfeld@gov.state.ak.us"),
+            ],
+        ),
+        # 501.pdf: quoted "Last, First (ORG)" names with their addresses.
+        (
+            '"Rehfeld, Karen J (GOV)" <karen.rehfeld@alaska.gov>,"John W Bitney" <joh '
+            "n_bitney@gov. state. ak. us>",
+            [
+                ("Karen J Rehfeld", "karen.rehfeld@alaska.gov"),
+                ("John W Bitney", "john_bitney@gov.state.ak.us"),
+            ],
+        ),
+        # 405.pdf: an address whose local part OCR cut before its underscore.
+        (
+            "Gary R Wheeler; 'Robert _Cockrell@gov. state. ak.us '",
+            [("Gary R Wheeler", ""), ("", "robert_cockrell@gov.state.ak.us")],
+        ),
+        ("undisclosed-recipients:", []),
+        ("Governor Sarah Palin; Todd Palin", [("Sarah Palin", ""), ("Todd Palin", "")]),
+    ],
+)
+def test_lists_from_a_real_release(printed, people):
+    assert [(a.name, a.email) for a in parse_address_list(printed)] == people

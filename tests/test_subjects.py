@@ -3,7 +3,7 @@ printed subject is kept as printed."""
 
 import pytest
 
-from documents.ingest.subjects import normalize_subject, strip_reply_prefix
+from documents.ingest.subjects import normalize_subject, strip_reply_prefix, tidy_spacing
 from tests.printed import read_pages
 
 
@@ -37,3 +37,25 @@ def test_words_that_only_start_like_prefixes_stay():
     assert normalize_subject("Reentry program") == "reentry program"
     assert normalize_subject("Fwd planning: Q3") == "fwd planning: q3"
     assert normalize_subject("Re. the county letter") == "the county letter"
+
+
+@pytest.mark.parametrize(
+    ("ocr", "printed"),
+    [
+        (
+            "Re: Mike Chenault , ADN 5-30-07 by Steve Cleary",
+            "Re: Mike Chenault, ADN 5-30-07 by Steve Cleary",
+        ),
+        ("RE: Fwd: Emailing : DSC_0011.JPG", "RE: Fwd: Emailing: DSC_0011.JPG"),
+        (
+            "Re: Alaska State Fair and the Governor' s schedule",
+            "Re: Alaska State Fair and the Governor's schedule",
+        ),
+        ("Mat -Su Miners Baseball", "Mat-Su Miners Baseball"),
+        ("[ Fwd: Re : ARG PLANNING GROUP-Mat Maid]", "[Fwd: Re: ARG PLANNING GROUP-Mat Maid]"),
+        ("alaskaair .com Itinerary", "alaskaair.com Itinerary"),
+        ("Budget - draft two", "Budget - draft two"),
+    ],
+)
+def test_ocr_spacing_is_taken_out_of_subjects(ocr, printed):
+    assert tidy_spacing(ocr) == printed

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from email.utils import getaddresses
 
 from documents.ingest.exemptions import find_exemptions, is_redaction, strip_exemption_codes
 from documents.ingest.records import Address
@@ -43,9 +42,12 @@ _WRAPPED = re.compile(
 _MAILTO_CUT = re.compile(rf"\s*[\[(<]\s*{_MAILTO}\s*$", re.IGNORECASE)
 # Titles printed before a name: "Rep. Mike Doogan" is Mike Doogan.
 _HONORIFIC = re.compile(
-    r"^(?:Rep|Sen|Gov|Lt\.?\s*Gov|Dr|Mr|Mrs|Ms|Hon|Judge|Commissioner|Senator|Representative)"
+    r"^(?:Rep|Sen|Gov|Lt\.?\s*Gov|Dr|Mr|Mrs|Ms|Hon|Judge|Commissioner|Senator|Representative"
+    r"|Governor|Lieutenant\s+Governor|Mayor|Councilmember|Chairman|Chairwoman)"
     r"\.?\s+(?=[A-Z])"
 )
+# A list's placeholder for recipients it does not show: no one.
+_UNDISCLOSED = re.compile(r"undisclosed[-\s]*recipients?", re.IGNORECASE)
 _X500 = re.compile(r"/O=[^\s<>\[\]]*?/CN=([A-Za-z0-9._-]+)\s*$", re.IGNORECASE)
 # Lotus Notes: "David Venturella/ICE/DHS@DHS", or without its domain, "David Venturella/ICE/DHS".
 _NOTES = re.compile(
@@ -73,8 +75,9 @@ def parse_address_list(text: str) -> list[Address]:
     addresses = []
     for chunk in _rejoin_names(part.strip(" ,") for part in text.split(";")):
         for piece in _split_commas(chunk):
-            addresses.append(parse_address(piece))
-    return addresses
+            if not _UNDISCLOSED.search(piece):
+                addresses.append(parse_address(piece))
+    return [address for address in addresses if address.raw.strip(" <>'\"")]
 
 
 def parse_address(text: str) -> Address:
@@ -152,12 +155,14 @@ def _locate_email(text: str, inside_brackets: bool = False) -> tuple[str, int, i
     candidate = re.sub(r"\s+", "", damaged.group(0).replace(",", "."))
     candidate = candidate.replace("©", "@").replace("(a)", "@")
     before = text[:start]
-    split_word = re.search(r"(?:^|[\s;,:<\[])(?P<word>[a-z]{1,12})\s+$", before)
+    split_word = re.search(r"(?:^|[\s;,:<\[])(?P<word>[A-Za-z]{1,12})\s+$", before)
+    if split_word and split_word["word"][0].isupper() and candidate[:1] not in "_.":
+        split_word = None  # a capitalized word is a name, unless the address goes on "_..."
     if split_word and not text[start:].startswith(("<", "[")):
         # The address's local part cut by OCR: "joh n_bitney@..." (a stray space) or "erika
         # fagerstrom@..." (an underscore read as a space).
         joiner = "" if "_" in candidate.split("@")[0] or "." in candidate.split("@")[0] else "_"
-        candidate = split_word["word"] + joiner + candidate
+        candidate = split_word["word"].lower() + joiner + candidate
         start = split_word.start("word")
     local, _, domain = candidate.partition("@")
     parts = domain.rstrip(".").split(".")
@@ -193,23 +198,28 @@ def _name_and_organization(text: str) -> tuple[str, str]:
 def _rejoin_names(chunks) -> list[str]:
     """Join "Fagerstrom" and "Erika (GOV)" back into "Fagerstrom, Erika (GOV)": a lone surname
     followed by given names with an organization or an initial is one person whose comma OCR
-    read as a semicolon."""
+    read as a semicolon. In a list printed that way, a lone surname and a lone given name
+    ("Hartig; Larry") are one person too."""
     chunks = [chunk for chunk in chunks if chunk]
     joined: list[str] = []
+    pairs: list[int] = []  # where a lone "Surname; Given" pair was left apart
     index = 0
     while index < len(chunks):
-        chunk = chunks[index]
-        following = chunks[index + 1] if index + 1 < len(chunks) else ""
-        if (
-            _SURNAME.match(chunk)
-            and _GIVEN_NAMES.match(following)
-            and ("(" in following or re.search(r"\s[A-Z]\.?$", following))
-        ):
-            joined.append(f"{chunk}, {following}")
-            index += 2
-            continue
+        chunk, following = chunks[index], chunks[index + 1] if index + 1 < len(chunks) else ""
+        surname, given = chunk.strip(" '\""), following.strip(" '\"")
+        if _SURNAME.match(surname) and _GIVEN_NAMES.match(given):
+            if "(" in given or re.search(r"\s[A-Z]\.?$", given):
+                joined.append(f"{surname}, {given}")
+                index += 2
+                continue
+            if _SURNAME.match(given):
+                pairs.append(len(joined))
         joined.append(chunk)
         index += 1
+    if pairs and len(joined) < len(chunks):  # the list is printed "Surname; Given (ORG)"
+        for position in reversed(pairs):
+            surname, given = joined[position], joined[position + 1]
+            joined[position : position + 2] = [f"{surname.strip()}, {given.strip()}"]
     return joined
 
 
@@ -256,14 +266,38 @@ def _split_commas(chunk: str) -> list[str]:
         return [chunk]
     if chunk.count("@") <= 1:
         return _last_first_pairs(chunk)
-    closed = [piece for piece in re.split(r"(?<=[>\]])\s*,\s*", chunk) if piece.strip()]
-    if len(closed) > 1 and all(_find_email(piece) for piece in closed):
-        return closed  # "Mills, Cheryl D <MillsCD@state.gov>, Abedin, Huma <AbedinH@state.gov>"
-    if "<" in chunk or '"' in chunk:
-        pairs = getaddresses([chunk])
-        if all(address for _, address in pairs):
-            return [f"{name} <{address}>" if name else address for name, address in pairs]
-    return [piece for piece in (p.strip() for p in chunk.split(",")) if piece]
+    # Commas outside quotes and brackets; a piece without an address is the "Last" of the
+    # "Last, First <address>" after it.
+    pieces: list[str] = []
+    for piece in _outside_quotes(chunk):
+        if pieces and "@" not in pieces[-1] and not _email_like(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]}, {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def _outside_quotes(chunk: str) -> list[str]:
+    """``chunk`` cut at the commas that are not inside quotes or angle brackets."""
+    pieces, current, quote, depth = [], [], "", 0
+    for char in chunk:
+        if char in '"' and not depth:
+            quote = "" if quote == char else (quote or char)
+        elif char == "<":
+            depth += 1
+        elif char == ">":
+            depth = max(0, depth - 1)
+        if char == "," and not quote and not depth:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current))
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def _email_like(text: str) -> bool:
+    return "©" in text or "(a)" in text
 
 
 def _last_first_pairs(chunk: str) -> list[str]:

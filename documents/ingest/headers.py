@@ -72,6 +72,8 @@ _SEPARATOR_THEN_LABEL = re.compile(
     r"(?P<rest>(?:From|Sent|Date|To)\s*:.*)$",
     re.IGNORECASE,
 )
+# A subject this long may have wrapped onto the next line.
+WRAPPED_SUBJECT_CHARS = 60
 # At most this many lines between a label printed alone and its value.
 MAX_STACKED_LABELS = 8
 # A label inside a printed line that OCR ran together ("Sent: ... To: ... Subject: ..."). Only the
@@ -106,6 +108,7 @@ class HeaderBlock:
     end: int
     style: str
     fields: dict[str, str] = field(default_factory=dict)
+    dated_by_sent: bool = False  # Outlook prints "Sent:", web mail "Date:"
 
     def has(self, name: str) -> bool:
         return bool(self.fields.get(name, "").strip())
@@ -225,6 +228,7 @@ def _read_labelled(
     fields = dict(fields or {})
     pending: list[str] = []  # labels printed alone, waiting for their values
     current = None
+    sent_label = False
     index = start
     end = start
     while index < len(lines):
@@ -252,6 +256,8 @@ def _read_labelled(
             break  # a second From: starts the next block
         if labelled:
             name, value = labelled
+            if name == "date" and re.match(r"(?i)s\s?e\s?n\s?t", text):
+                sent_label = True
             if value:
                 fields[name] = value
                 pending.clear()  # labels printed alone before a full row were left empty
@@ -266,13 +272,31 @@ def _read_labelled(
             pending = [name for name in pending if name not in spread]
         elif pending:
             fields[pending.pop(0)] = text
-        elif current in ADDRESS_FIELDS and _continues_address_list(fields[current], text):
+        elif current in ADDRESS_FIELDS and (
+            _continues_address_list(fields[current], text) or _before_a_label(lines, index)
+        ):
             fields[current] = f"{fields[current]} {text}"
+        elif current == "subject" and _continues_subject(fields["subject"], text):
+            fields["subject"] = f"{fields['subject']} {text}"
         else:
             break
         index += 1
         end = index
-    return HeaderBlock(start, end, style, fields)
+    return HeaderBlock(start, end, style, fields, dated_by_sent=sent_label)
+
+
+def _before_a_label(lines: list[Line], index: int) -> bool:
+    """A line wedged between two rows of a block is the end of the row above it, wrapped:
+    "To: ...; 'Todd" / "Palin'" / "Cc: ..."."""
+    following = index + 1
+    found = label_of(lines[following].text, strict=True) if following < len(lines) else None
+    return found is not None and found[0] != "from"  # a From starts another block
+
+
+def _continues_subject(subject: str, text: str) -> bool:
+    """A subject wrapped at the print's width: its line is long and the next starts in lower case
+    ("... May 9th, 2007 at" / "the Residence"); a capital letter starts the body."""
+    return len(subject) >= WRAPPED_SUBJECT_CHARS and text[:1].islower() and len(text) < 60
 
 
 def _under_memo_title(lines: list[Line], start: int) -> bool:

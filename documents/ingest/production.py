@@ -147,7 +147,12 @@ def _top_marker(lines: list[Line], block: HeaderBlock) -> tuple[int, bool]:
         parse_address(text).name
     ):
         return previous, True  # Outlook memo: the sender's name above the header
-    if block.style == "rfc" and not block.has("subject") and block.has("date"):
+    if (
+        block.style == "rfc"
+        and not block.has("subject")
+        and block.has("date")
+        and not block.dated_by_sent  # Outlook prints its user's name above, not the subject
+    ):
         block.fields["subject"] = text  # web-mail print: the subject above the header
         return previous, True
     return block.start, False

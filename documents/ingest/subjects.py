@@ -31,3 +31,21 @@ def normalize_subject(subject: str) -> str:
             break
         text = stripped
     return " ".join(text.lower().split())[:500]
+
+
+# OCR sets spaces that print does not: before punctuation, inside brackets, in "Governor' s" and
+# "Mat -Su".
+_SPACING_FIXES = [
+    (re.compile(r"(?<=\S)\s+(?=[,.:;!?)\]])"), ""),
+    (re.compile(r"(?<=[(\[])\s+"), ""),
+    (re.compile(r"(?<=\w)'\s+(?=(?:s|t|d|ll|re|ve|m)\b)"), "'"),
+    (re.compile(r"(?<=\w) -(?=\w)"), "-"),
+]
+
+
+def tidy_spacing(text: str) -> str:
+    """``text`` with OCR's stray spaces taken out; its words and punctuation as printed."""
+    text = " ".join(text.split())
+    for pattern, replacement in _SPACING_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
