@@ -39,10 +39,17 @@ COUNTY_SUFFIXES = (
     "District",
     "city",
 )
+# County-equivalents that are one town with its surroundings ("Juneau City and Borough",
+# "Skagway Municipality", "Haines Borough"): the town's bare name names them, when no city of
+# the gazetteer bears it.
+TOWN_COUNTY_SUFFIXES = ("City and Borough", "Municipality", "Borough")
+# States whose postal code is a name people write on its own: "D.C." is the District.
+CODE_IS_A_NAME = frozenset({"DC"})
 # Well-known names no rule derives, keyed by FIPS (states, counties) or "city:ST:Name".
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "11": ("D.C.", "DC", "Washington, D.C.", "Washington DC", "District of Columbia"),
     "06037": ("L.A. County", "LA County"),
+    "02170": ("Mat-Su Borough", "Mat-Su", "Mat-Su Valley"),
     "06075": ("City and County of San Francisco", "San Francisco City and County", "S.F. County"),
     "city:CA:Los Angeles": ("L.A.", "City of L.A."),
     "city:CA:San Francisco": ("S.F.", "City of S.F."),
@@ -97,7 +104,9 @@ def build_gazetteer() -> list[Place]:
     """Every state-level place first, then counties and cities (parents before children)."""
     states = list(_states())
     known_codes = {place.state_code for place in states}
-    return states + list(_counties(known_codes)) + list(_cities(known_codes))
+    cities = list(_cities(known_codes))
+    city_names = {(city.state_code, city.name) for city in cities}
+    return states + list(_counties(known_codes, city_names)) + cities
 
 
 def state_slug(state_code: str) -> str:
@@ -106,7 +115,10 @@ def state_slug(state_code: str) -> str:
 
 def _states() -> Iterator[Place]:
     for state in sorted(us.states.STATES_AND_TERRITORIES, key=lambda s: s.abbr):
-        aliases = [Alias(state.name), Alias(state.abbr, is_abbreviation=True)]
+        aliases = [
+            Alias(state.name),
+            Alias(state.abbr, is_abbreviation=state.abbr not in CODE_IS_A_NAME),
+        ]
         if state.ap_abbr and state.ap_abbr != state.name:
             aliases.append(Alias(state.ap_abbr, is_abbreviation=True))
         if not state.is_territory and state.abbr != "DC":
@@ -122,7 +134,7 @@ def _states() -> Iterator[Place]:
         )
 
 
-def _counties(known_codes: set[str]) -> Iterator[Place]:
+def _counties(known_codes: set[str], city_names: set[tuple[str, str]]) -> Iterator[Place]:
     """Counties as ``us`` lists them (the Census 2020 set); addfips adds older and plainer spellings
     ("Shannon County" for Oglala Lakota County, "Rincon" for "Rincón") that 2009-2011 emails use."""
     other_spellings: dict[str, list[str]] = {}
@@ -142,6 +154,12 @@ def _counties(known_codes: set[str]) -> Iterator[Place]:
             aliases += [
                 alias for spelling in spellings for alias in state_qualified(spelling, state.abbr)
             ]
+            town = _town_of(name)
+            if town and (state.abbr, town) not in city_names:
+                aliases += [Alias(town), *state_qualified(town, state.abbr)]
+            short = _short_county_name(name)
+            if short and (state.abbr, short) not in city_names:
+                aliases.append(Alias(short))  # "Contra Costa" for Contra Costa County
             yield Place(
                 kind="county",
                 name=name,
@@ -175,6 +193,25 @@ def county_aliases(name: str) -> list[Alias]:
                 aliases.append(Alias(f"{base} City"))
             break
     return aliases
+
+
+def _town_of(county_name: str) -> str:
+    """The town a town-county is named for ("Juneau" of "Juneau City and Borough"), or ""."""
+    for suffix in TOWN_COUNTY_SUFFIXES:
+        if county_name.endswith(" " + suffix):
+            base = county_name[: -len(suffix) - 1]
+            return base if " " not in base and "-" not in base else ""
+    return ""
+
+
+def _short_county_name(county_name: str) -> str:
+    """A county of two words or more said without "County" ("Contra Costa"), or "". One word
+    alone ("Orange") is too common to name a county by itself."""
+    for suffix in (" County", " Parish"):
+        if county_name.endswith(suffix):
+            base = county_name[: -len(suffix)]
+            return base if len(base.split()) >= 2 else ""
+    return ""
 
 
 def state_qualified(name: str, state_code: str) -> list[Alias]:

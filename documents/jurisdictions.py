@@ -59,13 +59,25 @@ def load_gazetteer(places: Iterable[Place] | None = None) -> GazetteerReport:
         created += len(new)
         updated += len(changed)
 
-    known = set(JurisdictionAlias.objects.values_list("jurisdiction_id", "normalized"))
+    known = {
+        (jurisdiction_id, key): abbreviation
+        for jurisdiction_id, key, abbreviation in JurisdictionAlias.objects.values_list(
+            "jurisdiction_id", "normalized", "is_abbreviation"
+        )
+    }
     new_aliases = []
     for place in places:
         jurisdiction_id = by_slug[place.slug].pk
         for alias in place.aliases:
+            if known.get((jurisdiction_id, alias.normalized), alias.is_abbreviation) != (
+                alias.is_abbreviation
+            ):  # the gazetteer changed its mind ("DC" is a name, not only an abbreviation)
+                JurisdictionAlias.objects.filter(
+                    jurisdiction_id=jurisdiction_id, normalized=alias.normalized
+                ).update(is_abbreviation=alias.is_abbreviation)
+                known[(jurisdiction_id, alias.normalized)] = alias.is_abbreviation
             if (jurisdiction_id, alias.normalized) not in known:
-                known.add((jurisdiction_id, alias.normalized))
+                known[(jurisdiction_id, alias.normalized)] = alias.is_abbreviation
                 new_aliases.append(
                     JurisdictionAlias(
                         jurisdiction_id=jurisdiction_id,

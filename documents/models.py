@@ -76,6 +76,12 @@ class Batch(models.Model):
     page_count = models.PositiveIntegerField(default=0)
     ocr_page_count = models.PositiveIntegerField("pages needing OCR", default=0)
     email_count = models.PositiveIntegerField(default=0)
+    place_states = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="States of the places found in the release, counted: the states a bare town "
+        "name in it is read in.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

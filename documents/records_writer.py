@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from difflib import SequenceMatcher
@@ -26,9 +27,11 @@ from documents.ingest import (
     normalize_subject,
 )
 from documents.ingest.exemptions import strip_exemption_codes
+from documents.ingest.places import dominant_states
 from documents.ingest.records import remove_nul
 from documents.models import (
     Appearance,
+    Batch,
     Document,
     Page,
     Person,
@@ -87,6 +90,10 @@ class DocumentWriter:
         self.mentions: list[Mention] = []
         self.result = WriteResult()
         self.last_email: Document | None = None  # what an attachment printed next belongs to
+        # The states the release is about so far, and those this file's places add.
+        tally = Batch.objects.values_list("place_states", flat=True).get(pk=source_file.batch_id)
+        self.release_states = dominant_states(tally)
+        self.found_states: Counter[str] = Counter()
 
     def add(self, item: PageRecord | Email | OtherDocument) -> None:
         if isinstance(item, PageRecord):
@@ -125,7 +132,19 @@ class DocumentWriter:
 
     def finish(self) -> WriteResult:
         self._insert()
+        if self.found_states:
+            batch = Batch.objects.select_for_update().get(pk=self.source_file.batch_id)
+            tally = Counter(batch.place_states) + self.found_states
+            Batch.objects.filter(pk=batch.pk).update(place_states=dict(tally))
         return self.result
+
+    def _places(self, text: str, addresses: list[str]) -> list[int]:
+        """The jurisdictions ``text`` names, read with the states its addresses and the release
+        are in; their states are counted for the release."""
+        context = self.places.states_of_addresses(addresses) | self.release_states
+        found = self.places.find(text, context)
+        self.found_states.update(self.places.state_of[place] for place in found)
+        return found
 
     def _insert(self) -> None:
         Page.objects.bulk_create(self.pages)
@@ -191,7 +210,7 @@ class DocumentWriter:
             )
             staged.mentions.extend(
                 Mention(document_id=document.id, jurisdiction_id=place)
-                for place in self.places.find(f"{printed.title}\n{printed.body}")
+                for place in self._places(f"{printed.title}\n{printed.body}", [])
             )
             staged.created += 1
             staged.thread_ids.add(thread.id)
@@ -280,7 +299,7 @@ class DocumentWriter:
         self._add_recipients(document, recipients)
         staged.mentions.extend(
             Mention(document_id=document.id, jurisdiction_id=place)
-            for place in self.places.find(f"{email.subject}\n{email.body}")
+            for place in self._places(f"{email.subject}\n{email.body}", _addresses(email))
         )
         staged.created += 1
         staged.warnings += [
@@ -379,6 +398,12 @@ class DocumentWriter:
             )
         )
         staged.document_ids.add(document.pk)
+
+
+def _addresses(email: Email) -> list[str]:
+    """The addresses printed with an email: its sender's and its recipients'."""
+    people = [email.sender, *email.to, *email.cc, *email.bcc]
+    return [person.email for person in people if person is not None and person.email]
 
 
 def _fit_email(email: Email) -> None:

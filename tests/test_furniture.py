@@ -64,3 +64,10 @@ def test_a_release_stamp_at_the_foot_is_the_pages_release_date_not_text():
 def test_a_date_at_the_top_of_a_letter_stays_its_text():
     page = clean_one("10/15/2009\nDear Mr. Adams,\nThank you for your letter.\nSincerely,\nJ. Doe")
     assert page.lines[0] == "10/15/2009" and page.stamps.release_date is None
+
+
+def test_scanner_specks_beside_a_bates_stamp_are_not_part_of_it():
+    for foot in ("i ROSTON 00357", "Z ROSTON 00205", "ROSTON 00357"):
+        page = clean_one(f"From: Kris Perry\nSent: Monday, June 11, 2007 12:50 PM\nHello\n{foot}")
+        assert page.bates == " ".join(foot.split()[-2:]), foot
+        assert page.lines[-1] == "Hello"

@@ -25,6 +25,8 @@ from documents.ingest.records import Stamps
 BATES = re.compile(r"(?<![\w.-])(?P<bates>[A-Z][A-Za-z0-9]*(?:[ ._-][A-Z0-9]+)*?[ ._-]?\d{5,})\s*$")
 # Only the first and last few lines of a page are searched for stamps and repeated furniture.
 EDGE_LINES = 4
+# Characters of scanner noise tolerated beside a Bates stamp.
+STRAY_CHARS = 2
 # A date alone counts as a release stamp only on a page's last lines (a letter dates its top).
 FOOT_LINES = 3
 # A line printed at a page edge on at least this share of pages (and on 3 or more) is furniture.
@@ -100,8 +102,9 @@ def clean_page(number: int, lines: tuple[str, ...], repeated: set[str]) -> Clean
         if at_edge and not bates and not label_of(text, strict=True):
             stamp = BATES.search(text)
             prefix = text[: stamp.start()].strip() if stamp else ""
-            if stamp and (not prefix or _is_furniture(prefix, repeated, at_edge)):
-                bates = " ".join(stamp["bates"].split())
+            # A letter or two of scanner specks before a stamp ("i ROSTON 00357") are noise.
+            if stamp and (len(prefix) <= STRAY_CHARS or _is_furniture(prefix, repeated, at_edge)):
+                bates = re.sub(r"^[A-Za-z]\s+(?=\S+\s*\S*\d)", "", " ".join(stamp["bates"].split()))
                 continue
         if _is_furniture(text, repeated, at_edge) or (index in foot and FOOT_DATE.match(text)):
             marked.extend(find_exemptions(text) if text.upper().startswith("RELEASE") else ())

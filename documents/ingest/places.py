@@ -51,6 +51,73 @@ FUNCTION_WORDS = frozenset(
         "inside",
     ]
 )
+# A state counts as what a release is about once this many of its places were found in the
+# release, and at least this share of all.
+RELEASE_STATE_MIN = 5
+RELEASE_STATE_SHARE = 0.25
+# Words after a state's name that make the whole a part of its government, not a company.
+GOVERNMENT_WORDS = frozenset(
+    (
+        "department",
+        "dept",
+        "division",
+        "office",
+        "legislature",
+        "legislative",
+        "legislator",
+        "legislators",
+        "senate",
+        "house",
+        "governor",
+        "governors",
+        "lieutenant",
+        "court",
+        "courts",
+        "supreme",
+        "superior",
+        "board",
+        "commission",
+        "commissioner",
+        "police",
+        "trooper",
+        "troopers",
+        "attorney",
+        "attorneys",
+        "delegation",
+        "government",
+        "capitol",
+        "assembly",
+        "council",
+        "agency",
+        "administration",
+        "national",
+        "guard",
+        "dnr",
+        "dot",
+        "dhss",
+        "doj",
+        "dps",
+        "dor",
+        "dol",
+        "dmv",
+        "dhs",
+        "law",
+        "health",
+        "corrections",
+        "representatives",
+        "senators",
+        "state",
+    )
+)
+# Words of state names, which may follow a place without a comma ("Juneau Alaska").
+_STATE_NAME_WORDS = (
+    "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
+    "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts "
+    "michigan minnesota mississippi missouri montana nebraska nevada new north ohio oklahoma "
+    "oregon pennsylvania rhode south tennessee texas utah vermont virginia washington west "
+    "wisconsin wyoming dc"
+)
+STATE_WORDS = frozenset(_STATE_NAME_WORDS.split())
 _TOKEN = re.compile(r"\S+")
 _STRIP = str.maketrans("", "", ".'’")
 _PUNCT = re.compile(r"[^a-z0-9]+")
@@ -86,22 +153,55 @@ class PlaceIndex:
         """``aliases``: (alias as written, its normalized key, the place)."""
         self.by_key: dict[str, list[PlaceRef]] = defaultdict(list)
         for text, key, ref in aliases:
-            strong = ref.kind == "county" or "," in text or bool(_DESIGNATORS.search(key))
+            # "Santa Clara County", "Juneau, AK": the kind or the state is printed with the name.
+            strong = "," in text or bool(_DESIGNATORS.search(key))
             self.by_key[key].append(
                 PlaceRef(ref.id, ref.kind, ref.state_code, ref.is_abbreviation, strong)
             )
         self.max_words = max((len(key.split()) for key in self.by_key), default=1)
+        self.state_of = {ref.id: ref.state_code for refs in self.by_key.values() for ref in refs}
 
-    def find(self, text: str) -> list[int]:
-        """Ids of the jurisdictions ``text`` mentions, in order of first mention."""
+    def find(self, text: str, context_states: Iterable[str] = ()) -> list[int]:
+        """Ids of the jurisdictions ``text`` mentions, in order of first mention.
+        ``context_states``: states known from elsewhere (the sender's government address, the
+        states the release is about)."""
         tokens, capitals = _tokens(text)
         matches = self._matches(tokens, capitals)
-        states = self._context_states(matches, tokens)
+        states = self._context_states(matches, tokens) | set(context_states)
         found: dict[int, None] = {}
         for match in matches:
-            for ref in self._accept(match, tokens, capitals, states):
+            accepted = self._accept(match, tokens, capitals, states)
+            for ref in accepted:
                 found.setdefault(ref.id, None)
+            if accepted and accepted[0].kind != "state":
+                for state in self._state_named_last(match):  # "Juneau, Alaska" names Alaska
+                    found.setdefault(state.id, None)
         return list(found)
+
+    def _state_named_last(self, match: _Match) -> list[PlaceRef]:
+        """The state a matched alias ends with when it is written out ("juneau alaska")."""
+        words = match.key.split()
+        for size in (1, 2, 3):
+            if size < len(words):
+                refs = self.by_key.get(" ".join(words[-size:]), [])
+                named = [r for r in refs if r.kind == "state" and not r.is_abbreviation]
+                if named:
+                    return named[:1]
+        return []
+
+    def states_of_addresses(self, addresses: Iterable[str]) -> set[str]:
+        """The states whose governments ``addresses`` belong to ("gov.state.ak.us",
+        "alaska.gov", "dc.gov"): who writes says which state a bare town name is in."""
+        found = set()
+        for address in addresses:
+            domain = address.lower().rpartition("@")[2]
+            if match := _STATE_DOMAIN.search("." + domain):
+                found.add(match["code"].upper())
+            elif match := _STATE_GOV.search(domain):
+                found |= {
+                    r.state_code for r in self.by_key.get(match["name"], ()) if r.kind == "state"
+                }
+        return found
 
     def _matches(self, tokens: list[str], capitals: list[bool]) -> list[_Match]:
         matches = []
@@ -142,12 +242,15 @@ class PlaceIndex:
         refs = [ref for ref in match.refs if not ref.is_abbreviation]
         if not refs:
             return []
-        kind = refs[0].kind
-        if kind == "state":
+        after = match.start + match.words
+        state_refs = [ref for ref in refs if ref.kind == "state"]
+        if state_refs:  # "Washington, D.C." is the District, not also its city
             if match.key in AMBIGUOUS_STATE_NAMES:
-                after = tokens[match.start + 1] if match.start + 1 < len(tokens) else ""
-                return refs[:1] if after == "state" else []
-            return refs[:1]
+                following = tokens[after] if after < len(tokens) else ""
+                return state_refs[:1] if following == "state" else []
+            if _names_an_organization(tokens, capitals, after):
+                return []  # "Alaska Airlines", "University of Alaska Press"
+            return state_refs[:1]
         if len(refs) > 1:
             refs = [ref for ref in refs if ref.state_code in states]
             if len(refs) != 1:
@@ -155,10 +258,11 @@ class PlaceIndex:
         ref = refs[0]
         if ref.strong:
             return [ref]
-        # A bare city name.
+        if _names_an_organization(tokens, capitals, after):
+            return []  # "Mat-Su Miners", "Anchorage Daily News"
+        # A bare city or town name.
         if match.words == 1:
             before = match.start - 1
-            after = match.start + match.words
             name_before = before >= 0 and capitals[before] and tokens[before] not in FUNCTION_WORDS
             name_after = (
                 after < len(tokens) and capitals[after] and tokens[after] not in FUNCTION_WORDS
@@ -169,6 +273,18 @@ class PlaceIndex:
         return [ref]
 
 
+def _names_an_organization(tokens: list[str], capitals: list[bool], after: int) -> bool:
+    """A state's name followed by a capitalized word that is not its government's is the name
+    of an organization ("Alaska Airlines", "Alaska State Fair"); "Alaska Department of Law" and
+    "State of Alaska" name the state."""
+    index = after
+    if index < len(tokens) and tokens[index] == "state":
+        index += 1
+    if index >= len(tokens) or not capitals[index] or not tokens[index]:
+        return False
+    return tokens[index] not in GOVERNMENT_WORDS | FUNCTION_WORDS | STATE_WORDS
+
+
 def _tokens(text: str) -> tuple[list[str], list[bool]]:
     """Matching keys of the words of ``text`` and whether each was printed capitalized.
 
@@ -176,9 +292,16 @@ def _tokens(text: str) -> tuple[list[str], list[bool]]:
     tokens: list[str] = []
     capitals: list[bool] = []
     for raw in _TOKEN.findall(text):
-        if "@" in raw or "/" in raw or raw.startswith("www."):
+        if "@" in raw or "://" in raw or raw.startswith(("www.", "/")) or raw.count("/") > 1:
             tokens.append("")
             capitals.append(False)
+            continue
+        if "/" in raw:  # "Seattle/Portland": two names
+            pieces = raw.split("/")
+            for piece in pieces:
+                more, up = _tokens(piece)
+                tokens += more
+                capitals += up
             continue
         if raw.isascii():
             words = _PUNCT.sub(" ", raw.lower().replace("&", " and ").translate(_STRIP)).split()
@@ -189,3 +312,22 @@ def _tokens(text: str) -> tuple[list[str], list[bool]]:
             tokens.append(word)
             capitals.append(capital if position == 0 else word[:1].isalpha() and capital)
     return tokens, capitals
+
+
+# Where a government address says which state its people work for: "gov.state.ak.us",
+# "co.fairbanks.ak.us", "alaska.gov", "dc.gov".
+_STATE_DOMAIN = re.compile(
+    r"\.(?:state|co\.[a-z-]+|ci\.[a-z-]+|legis\.state)\.(?P<code>[a-z]{2})\.us$"
+)
+_STATE_GOV = re.compile(r"(?:^|[.@])(?P<name>[a-z]+)\.gov$")
+
+
+def dominant_states(tally: dict[str, int]) -> set[str]:
+    """The states a release is about: those with a good share of the places found so far in it
+    (bare town names in its other emails are read in them)."""
+    total = sum(tally.values())
+    return {
+        state
+        for state, count in tally.items()
+        if count >= RELEASE_STATE_MIN and count >= total * RELEASE_STATE_SHARE
+    }

@@ -107,7 +107,8 @@ def _top_level(lines: list[Line], zone) -> list[tuple[int, HeaderBlock, int]]:
         separated = quote_start(lines, block.start) != block.start
         date = _sent_at(block, zone)
         later = date is not None and current_date is not None and date > current_date + LATER_BY
-        if not tops or (marked and not separated) or later:
+        # Under "-----Original Message-----" a header is quoted, whatever its (zoneless) date.
+        if not tops or (marked and not separated) or (later and not separated):
             tops.append((start, block))
             current_date = date
     return [

@@ -50,4 +50,14 @@ class Migration(migrations.Migration):
                 max_length=10,
             ),
         ),
+        migrations.AddField(
+            model_name="batch",
+            name="place_states",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="States of the places found in the release, counted: the states a bare "
+                "town name in it is read in.",
+            ),
+        ),
     ]
