@@ -31,6 +31,7 @@ from documents.archive_cache import archive_changed
 from documents.batch_report import batch_thread_count, update_batch_counters
 from documents.ingest import (
     HEAD_BYTES,
+    LARGE_CITY_POPULATION,
     ParsedFile,
     PdfPage,
     PlaceIndex,
@@ -43,7 +44,7 @@ from documents.ingest import (
     parse_file,
     sniff,
 )
-from documents.models import AuditEntry, Batch, JurisdictionAlias, SourceFile
+from documents.models import AuditEntry, Batch, Jurisdiction, JurisdictionAlias, SourceFile
 from documents.people import PersonResolver
 from documents.records_writer import DocumentWriter, WriteResult
 from documents.threads import refresh_threads
@@ -386,11 +387,16 @@ def place_index() -> PlaceIndex:
         "jurisdiction__kind",
         "jurisdiction__state_code",
         "is_abbreviation",
+        "jurisdiction__population",
     )
     return PlaceIndex(
-        (alias, key, PlaceRef(pk, kind, state, abbreviation))
-        for alias, key, pk, kind, state, abbreviation in rows.iterator(chunk_size=5000)
+        (alias, key, PlaceRef(pk, kind, state, abbreviation, large=_large(kind, population)))
+        for alias, key, pk, kind, state, abbreviation, population in rows.iterator(chunk_size=5000)
     )
+
+
+def _large(kind: str, population: int | None) -> bool:
+    return kind == Jurisdiction.Kind.CITY and (population or 0) >= LARGE_CITY_POPULATION
 
 
 def store_copy(data: bytes, sha: str, detected: str) -> Path:

@@ -59,10 +59,49 @@ def test_places_that_are_named(find, text, places):
         "Walk down Washington Street to the office.",
         "Georgia Smith and Jackson Browne will call.",
         "Mobile: 907-465-3500",
+        "He studied at the University of Alaska and the University of Maine.",
+        "She spoke for the Republican Party of Alaska.",
+        "Tom Williams, BP Alaska; Dick Cattanach, contractors",
+        "Scott Pattison, from the Port of Seattle, joined.",
+        "Sam Houston was there; so was Charlotte.",
     ],
 )
 def test_names_that_only_look_like_places(find, text):
     assert find(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # Punctuation ends a name: a label, a code in brackets, a list.
+        ("Depart: Anchorage (ANC) at 7:50 p.m", {"ak-city-anchorage"}),
+        ("travel Bethel, Anch, Juneau on King Air", {"ak-county-juneau-city-and-borough"}),
+        (
+            "a snowmachine club in Juneau. Scott Spickler runs it",
+            {"ak-county-juneau-city-and-borough"},
+        ),
+        # OCR joined a comma and a letter; a day or a month follows a place without naming a person.
+        ("I will not be going to Skagway,l guess", {"ak-county-skagway-municipality"}),
+        ("I would like to return to Juneau Sunday May 13", {"ak-county-juneau-city-and-borough"}),
+        # A possessive, a region of a state, a government "of" the state.
+        ("the schedule from the North Slope Borough's office", {"ak-county-north-slope-borough"}),
+        ("Flights across Southeast Alaska", {"ak"}),
+        ("The Attorney General of Alaska said so.", {"ak"}),
+        # An address block: a name may start a line.
+        ("1350 Pennsylvania Avenue, NW 6th Floor\nWashington, DC 20004", {"dc"}),
+    ],
+)
+def test_a_place_beside_other_words_in_an_alaska_release(find, text, places):
+    assert find(text, release=["AK"]) == places
+
+
+def test_a_large_citys_bare_name_needs_no_state(find):
+    assert find("Back from Phoenix; then Seattle/Portland.") == {
+        "az-city-phoenix",
+        "wa-city-seattle",
+        "or-city-portland",
+    }
+    assert find("Gregory Phoenix called.") == set()
 
 
 def test_a_bare_town_is_read_in_the_state_its_sender_works_for(find):

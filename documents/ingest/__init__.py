@@ -12,7 +12,7 @@ from pathlib import Path
 from documents.ingest.exemptions import EXEMPTIONS, exemption_spans, find_exemptions
 from documents.ingest.pdf_production import parse_pdf
 from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, extract_pages
-from documents.ingest.places import PlaceIndex, PlaceRef
+from documents.ingest.places import LARGE_CITY_POPULATION, PlaceIndex, PlaceRef
 from documents.ingest.records import Address, Email, OtherDocument, PageRecord, ParsedFile
 from documents.ingest.rfc822 import parse_eml, parse_mbox
 from documents.ingest.sniff import HEAD_BYTES, sniff
@@ -36,6 +36,7 @@ __all__ = [
     "PageRecord",
     "ParsedFile",
     "PdfPage",
+    "LARGE_CITY_POPULATION",
     "PlaceIndex",
     "PlaceRef",
     "SourceInput",

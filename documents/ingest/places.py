@@ -5,14 +5,17 @@ A name alone is weak evidence: "Jackson" and "Washington" are surnames, "Orange"
 - a state's full name counts when capitalized; "Washington" and "Georgia" only as
   "State of ...", "... State" or with a city before them;
 - a city name of two or more words counts when only one city bears it, or one in a state the
-  email mentions; a one-word city name only in a state the email mentions, and never next to
-  another capitalized word ("Gregory Jackson", "Judge Jackson");
+  email mentions; a one-word city name only in a state the email mentions or when it is a large
+  city's ("Phoenix", "Seattle"), and never next to another capitalized word ("Gregory Jackson",
+  "Judge Jackson") unless punctuation, a line break or a date word stands between
+  ("Depart: Anchorage (ANC)", "Juneau Sunday");
 - abbreviations ("CA", "Calif.") never count alone; they tell which state is meant.
 """
 
 from __future__ import annotations
 
 import re
+from calendar import day_abbr, day_name, month_abbr, month_name
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,6 +53,15 @@ FUNCTION_WORDS = frozenset(
         "outside",
         "inside",
     ]
+)
+# A one-word city name this large is read without its state ("in Phoenix", "Seattle/Portland"),
+# unless it is also a common personal name.
+LARGE_CITY_POPULATION = 500_000
+PERSONAL_NAMES = frozenset({"austin", "charlotte", "dallas", "denver", "houston", "raleigh"})
+# Words of dates, which may follow a place without making it part of a name ("Juneau Sunday").
+CALENDAR_WORDS = frozenset(
+    name.lower()
+    for name in (*day_name, *day_abbr, *month_name[1:], *month_abbr[1:], "Tues", "Thurs", "Sept")
 )
 # A state counts as what a release is about once this many of its places were found in the
 # release, and at least this share of all.
@@ -109,6 +121,35 @@ GOVERNMENT_WORDS = frozenset(
         "state",
     )
 )
+# Words before "of <place>" that make the whole the place itself or its government ("State of
+# Alaska", "City of Juneau", "Attorney General of Alaska", "the People of California").
+OWNED_BY_PLACES = frozenset(
+    ["city", "county", "municipality", "borough", "district", "commonwealth", "people", "general"]
+)
+# Words before a place's name that name a part of it, not an organization ("Southeast Alaska").
+REGION_WORDS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "southeast",
+        "southwest",
+        "northeast",
+        "northwest",
+        "southcentral",
+        "interior",
+        "rural",
+        "downtown",
+        "greater",
+        "all",
+    ]
+)
 # Words of state names, which may follow a place without a comma ("Juneau Alaska").
 _STATE_NAME_WORDS = (
     "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
@@ -136,6 +177,7 @@ class PlaceRef:
     state_code: str
     is_abbreviation: bool = False
     strong: bool = False  # the alias names its kind or its state ("X County", "X, CA")
+    large: bool = False  # a city whose bare name is known nationwide
 
 
 @dataclass(frozen=True)
@@ -156,7 +198,7 @@ class PlaceIndex:
             # "Santa Clara County", "Juneau, AK": the kind or the state is printed with the name.
             strong = "," in text or bool(_DESIGNATORS.search(key))
             self.by_key[key].append(
-                PlaceRef(ref.id, ref.kind, ref.state_code, ref.is_abbreviation, strong)
+                PlaceRef(ref.id, ref.kind, ref.state_code, ref.is_abbreviation, strong, ref.large)
             )
         self.max_words = max((len(key.split()) for key in self.by_key), default=1)
         self.state_of = {ref.id: ref.state_code for refs in self.by_key.values() for ref in refs}
@@ -165,12 +207,15 @@ class PlaceIndex:
         """Ids of the jurisdictions ``text`` mentions, in order of first mention.
         ``context_states``: states known from elsewhere (the sender's government address, the
         states the release is about)."""
-        tokens, capitals = _tokens(text)
-        matches = self._matches(tokens, capitals)
-        states = self._context_states(matches, tokens) | set(context_states)
+        words = _words(text)
+        matches = self._matches(words.keys, words.capitals)
+        states = self._context_states(matches, words.keys) | set(context_states)
+        place_ends = {match.start + match.words for match in matches}
         found: dict[int, None] = {}
         for match in matches:
-            accepted = self._accept(match, tokens, capitals, states)
+            if _inside_an_organization(words, match, place_ends):
+                continue  # "University of Alaska", "Port of Seattle", "BP Alaska"
+            accepted = self._accept(match, words, states)
             for ref in accepted:
                 found.setdefault(ref.id, None)
             if accepted and accepted[0].kind != "state":
@@ -238,7 +283,7 @@ class PlaceIndex:
         return states
 
     @staticmethod
-    def _accept(match: _Match, tokens: list[str], capitals: list[bool], states: set[str]):
+    def _accept(match: _Match, words: _Words, states: set[str]):
         refs = [ref for ref in match.refs if not ref.is_abbreviation]
         if not refs:
             return []
@@ -246,72 +291,179 @@ class PlaceIndex:
         state_refs = [ref for ref in refs if ref.kind == "state"]
         if state_refs:  # "Washington, D.C." is the District, not also its city
             if match.key in AMBIGUOUS_STATE_NAMES:
-                following = tokens[after] if after < len(tokens) else ""
+                following = words.keys[after] if after < len(words.keys) else ""
                 return state_refs[:1] if following == "state" else []
-            if _names_an_organization(tokens, capitals, after):
+            if _names_an_organization(words, after):
                 return []  # "Alaska Airlines", "University of Alaska Press"
             return state_refs[:1]
         if len(refs) > 1:
-            refs = [ref for ref in refs if ref.state_code in states]
+            in_context = [ref for ref in refs if ref.state_code in states]
+            large = [ref for ref in refs if ref.large]
+            refs = in_context or large
             if len(refs) != 1:
                 return []
         ref = refs[0]
         if ref.strong:
             return [ref]
-        if _names_an_organization(tokens, capitals, after):
+        if _names_an_organization(words, after):
             return []  # "Mat-Su Miners", "Anchorage Daily News"
         # A bare city or town name.
         if match.words == 1:
-            before = match.start - 1
-            name_before = before >= 0 and capitals[before] and tokens[before] not in FUNCTION_WORDS
-            name_after = (
-                after < len(tokens) and capitals[after] and tokens[after] not in FUNCTION_WORDS
-            )
-            if name_before or name_after:
+            if words.names_a_person(match.start - 1) or words.names_a_person(after, before=False):
                 return []
-            return [ref] if ref.state_code in states else []
+            known = ref.large and match.key not in PERSONAL_NAMES
+            return [ref] if ref.state_code in states or known else []
         return [ref]
 
 
-def _names_an_organization(tokens: list[str], capitals: list[bool], after: int) -> bool:
+def _names_an_organization(words: _Words, after: int) -> bool:
     """A state's name followed by a capitalized word that is not its government's is the name
     of an organization ("Alaska Airlines", "Alaska State Fair"); "Alaska Department of Law" and
     "State of Alaska" name the state."""
     index = after
-    if index < len(tokens) and tokens[index] == "state":
+    if index < len(words.keys) and words.keys[index] == "state" and words.joined(index):
         index += 1
-    if index >= len(tokens) or not capitals[index] or not tokens[index]:
+    if index >= len(words.keys) or not words.joined(index) or not words.capitals[index]:
         return False
-    return tokens[index] not in GOVERNMENT_WORDS | FUNCTION_WORDS | STATE_WORDS
+    return words.keys[index] not in GOVERNMENT_WORDS | FUNCTION_WORDS | STATE_WORDS | CALENDAR_WORDS
 
 
-def _tokens(text: str) -> tuple[list[str], list[bool]]:
-    """Matching keys of the words of ``text`` and whether each was printed capitalized.
+def _inside_an_organization(words: _Words, match: _Match, place_ends: set[int]) -> bool:
+    """A place's name that ends an organization's: "<Name> of <place>" where the name is not a
+    government's ("University of Alaska", "Republican Party of Alaska"), or a state's name after
+    a capitalized word that is neither a place nor a region ("BP Alaska", "NEA-Alaska"); a bare
+    town's is checked for names around it when it is accepted."""
+    start = match.start
+    before = start - 1
+    if before < 0 or not words.joined(start):
+        return False
+    if words.keys[before] == "of":
+        owner = before - 1
+        return (
+            owner >= 0
+            and words.joined(before)
+            and words.capitals[owner]
+            and words.keys[owner] not in GOVERNMENT_WORDS | FUNCTION_WORDS | OWNED_BY_PLACES
+        )
+    return (
+        words.breaks[start] == NO_BREAK
+        and any(ref.kind == "state" for ref in match.refs)
+        and words.capitals[before]
+        and before + 1 not in place_ends
+        and words.keys[before] not in FUNCTION_WORDS | CALENDAR_WORDS | REGION_WORDS
+        and not words.keys[before].isdigit()
+    )
 
-    Words inside addresses and links ("@", "/", "www.") are never places."""
-    tokens: list[str] = []
-    capitals: list[bool] = []
-    for raw in _TOKEN.findall(text):
+
+NO_BREAK, LINE_BREAK, PUNCTUATION = range(3)
+
+
+@dataclass
+class _Words:
+    """The words of a text as matching keys, whether each was printed capitalized, and what
+    stands before it: punctuation (then it is not part of a name with the word before: "Depart:
+    Anchorage (ANC)", "Anch, Juneau"), a line break (a name may start there, as in an address
+    block, but prose wraps anywhere, so a name may also go on) or nothing."""
+
+    keys: list[str]
+    capitals: list[bool]
+    breaks: list[int]  # NO_BREAK, LINE_BREAK or PUNCTUATION
+
+    def joined(self, index: int) -> bool:
+        """Whether the word at ``index`` may go on a name from the word before it."""
+        return self.breaks[index] != PUNCTUATION
+
+    def names_a_person(self, index: int, before: bool = True) -> bool:
+        """Whether the word at ``index`` joins a place next to it into a longer proper name
+        ("Gregory Jackson", "Judge Jackson"); ``before``: the word stands before the place."""
+        if index < 0 or index >= len(self.keys):
+            return False
+        joined = self.breaks[index + 1] == NO_BREAK if before else self.joined(index)
+        key = self.keys[index]
+        return joined and self.capitals[index] and key not in FUNCTION_WORDS | CALENDAR_WORDS
+
+
+# What separates two words without breaking a name ("Mat-Su", "Texas A&M").
+_JOINING = re.compile(r"[\s&-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Punctuation at a token's end, which ends a name ("Juneau.", "Anch,") unless it is a title's.
+_TAIL = re.compile(r"[^A-Za-z0-9'’]+$")
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gov",
+        "sen",
+        "rep",
+        "lt",
+        "gen",
+        "col",
+        "capt",
+        "sgt",
+        "hon",
+        "rev",
+        "st",
+        "mt",
+        "ft",
+        "jr",
+        "sr",
+    ]
+)
+
+
+def _words(text: str) -> _Words:
+    """The words of ``text``. Words inside addresses and links ("@", "/", "www.") are never
+    places."""
+    words = _Words([], [], [])
+    pending_break = PUNCTUATION
+    end = 0  # of the token before
+    for found in _TOKEN.finditer(text):
+        if "\n" in text[end : found.start()]:
+            pending_break = max(pending_break, LINE_BREAK)
+        end = found.end()
+        raw = found.group()
         if "@" in raw or "://" in raw or raw.startswith(("www.", "/")) or raw.count("/") > 1:
-            tokens.append("")
-            capitals.append(False)
+            words.keys.append("")
+            words.capitals.append(False)
+            words.breaks.append(PUNCTUATION)
+            pending_break = PUNCTUATION
             continue
-        if "/" in raw:  # "Seattle/Portland": two names
-            pieces = raw.split("/")
-            for piece in pieces:
-                more, up = _tokens(piece)
-                tokens += more
-                capitals += up
-            continue
-        if raw.isascii():
-            words = _PUNCT.sub(" ", raw.lower().replace("&", " and ").translate(_STRIP)).split()
-        else:
-            words = normalize_place_name(raw).split()
+        for piece in raw.split("/"):  # "Seattle/Portland": two names
+            pending_break = _add_piece(words, _POSSESSIVE.sub("", piece), pending_break)
+            if "/" in raw:
+                pending_break = PUNCTUATION
+    return words
+
+
+def _add_piece(words: _Words, raw: str, pending_break: int) -> int:
+    """Add the words of one printed token; the break that follows it."""
+    if raw.isascii():
+        text = raw.replace("&", " and ").translate(_STRIP)
+        end = 0
+        for piece in re.finditer(r"[A-Za-z0-9]+", text):
+            separator = text[end : piece.start()]
+            if separator and not (end and _JOINING.fullmatch(separator)):
+                pending_break = PUNCTUATION
+            words.keys.append(piece.group().lower())
+            words.capitals.append(piece.group()[0].isupper())
+            words.breaks.append(pending_break)
+            pending_break = NO_BREAK
+            end = piece.end()
+    else:
+        keys = normalize_place_name(raw).split()
         capital = next((char.isupper() for char in raw if char.isalpha()), False)
-        for position, word in enumerate(words):
-            tokens.append(word)
-            capitals.append(capital if position == 0 else word[:1].isalpha() and capital)
-    return tokens, capitals
+        for position, key in enumerate(keys):
+            words.keys.append(key)
+            words.capitals.append(capital if position == 0 else key[:1].isalpha() and capital)
+            words.breaks.append(pending_break if position == 0 else NO_BREAK)
+        if keys:
+            pending_break = NO_BREAK
+    tail = _TAIL.search(raw)
+    if not tail or tail.group() == "." and words.keys and words.keys[-1] in TITLES:
+        return pending_break
+    return PUNCTUATION
 
 
 # Where a government address says which state its people work for: "gov.state.ak.us",
