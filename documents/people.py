@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from documents.ingest import Address
-from documents.ingest.addresses import name_fits_address, person_keys
+from documents.ingest.addresses import name_fits_address, ocr_folded, person_keys
 from documents.models import Person, PersonAlias
 
 
@@ -12,6 +12,7 @@ class PersonResolver:
 
     def __init__(self) -> None:
         self._by_key: dict[str, Person] = {}
+        self._by_folded_name: dict[str, int] | None = None  # read when first needed
 
     def resolve(self, address: Address | None) -> Person | None:
         """None for a redacted or empty address: a redaction is never merged into a person."""
@@ -21,6 +22,8 @@ class PersonResolver:
         if not keys:
             return None
         person = next((found for key in keys if (found := self._find(key))), None)
+        if person is None:
+            person = self._ocr_twin(address, keys)
         if person is None:
             person = Person.objects.create(
                 name=address.name or address.email,
@@ -35,12 +38,33 @@ class PersonResolver:
                     normalized=key[:500], defaults={"person": person, "alias": address.raw[:500]}
                 )
                 self._by_key[key] = person
+            if key.startswith("name:") and self._by_folded_name is not None:
+                self._by_folded_name.setdefault(ocr_folded(key), person.pk)
         return person
 
     def forget(self) -> None:
         """Drop what was remembered: after a rolled-back savepoint it may name people that are
         not in the database."""
         self._by_key.clear()
+        self._by_folded_name = None
+
+    def _ocr_twin(self, address: Address, keys: list[str]) -> Person | None:
+        """The person a name OCR misread belongs to ("Karl Spencer" where the release also prints
+        "Kari Spencer"): one known under the same name, look-alike letters aside, with no address
+        of its own other than this one."""
+        name_key = next((key for key in keys if key.startswith("name:")), None)
+        if name_key is None or " " not in name_key:
+            return None
+        if self._by_folded_name is None:
+            self._by_folded_name = {}
+            known = PersonAlias.objects.filter(normalized__startswith="name:")
+            for key, person_id in known.values_list("normalized", "person_id").order_by("pk"):
+                self._by_folded_name.setdefault(ocr_folded(key), person_id)
+        person_id = self._by_folded_name.get(ocr_folded(name_key))
+        twin = Person.objects.filter(pk=person_id).first() if person_id else None
+        if twin is not None and address.email and twin.email and twin.email != address.email:
+            return None  # two people with addresses of their own
+        return twin
 
     def _find(self, key: str) -> Person | None:
         if key in self._by_key:

@@ -347,11 +347,27 @@ def _same_people(wanted: list[dict], got: list[Recipient]) -> bool:
 
 
 def _entry_matches(person: dict, entry: Recipient) -> bool:
+    """The labeled recipient against the entry: the person it was resolved to, or the name as the
+    entry printed it when that person is the same one under a fuller spelling ("Kristina Y Perry"
+    printed, "Kris Perry" in the People directory: same surname, no labeled address against it)."""
     if person.get("redacted"):
         return entry.redacted
     if entry.person is None:
         return _person_matches(person, entry.raw, "")
-    return _person_matches(person, entry.person.name, entry.person.email, _addresses(entry.person))
+    known = _addresses(entry.person) | {entry.person.email.lower()}
+    if _person_matches(person, entry.person.name, entry.person.email, known):
+        return True
+    printed = _PRINTED_NAME.sub("", entry.raw).strip()
+    return (
+        bool(person.get("name"))
+        and _name_key(person["name"]) == _name_key(printed)
+        and _name_key(printed).split()[-1:] == _name_key(entry.person.name).split()[-1:]
+        and (not person.get("email") or person["email"].lower() in known)
+    )
+
+
+# What follows a printed name in a recipient entry: its address in brackets.
+_PRINTED_NAME = re.compile(r"\s*[<\[(].*$")
 
 
 def _same_date(truth: str | None, sent_at: datetime | None, zone) -> bool:

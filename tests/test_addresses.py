@@ -134,6 +134,21 @@ def test_a_redacted_sender_in_an_email_file_stays_redacted():
         ),
         ("undisclosed-recipients:", []),
         ("Governor Sarah Palin; Todd Palin", [("Sarah Palin", ""), ("Todd Palin", "")]),
+        # 482.pdf: "Last, First Middle (ORG)" with two given names, its comma read as ";".
+        ("Etheridge; Mary Stewart (GOV)", [("Mary Stewart Etheridge", "")]),
+        # 405.pdf, 418.pdf, 480.pdf, 454.pdf: bare addresses OCR spread with spaces.
+        (
+            "m i ke_n izich@gov.state.ak.us; tom_lo pez@gov.state.ak.us; gov. sarah@yahoo.com",
+            [
+                ("", "mike_nizich@gov.state.ak.us"),
+                ("", "tom_lopez@gov.state.ak.us"),
+                ("", "gov.sarah@yahoo.com"),
+            ],
+        ),
+        (
+            "George F Cooper; tom_lopez@gov. state. a k. us",
+            [("George F Cooper", ""), ("", "tom_lopez@gov.state.ak.us")],
+        ),
     ],
 )
 def test_lists_from_a_real_release(printed, people):

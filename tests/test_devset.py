@@ -18,10 +18,10 @@ TARGET = 0.95
 FLOORS = {
     "recall": 0.98,
     "precision": 0.98,
-    "sender": 0.97,
-    "recipients": 0.9,
+    "sender": 0.98,
+    "recipients": 0.95,
     "date": 1.0,
-    "subject": 0.89,
+    "subject": 0.9,
     "quoted": 0.99,
     "bates": 0.99,
     "places precision": 0.95,

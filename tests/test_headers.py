@@ -198,3 +198,45 @@ def test_a_release_stamps_date_is_not_the_emails_date():
     )
     assert email.sent_at == datetime(2009, 12, 4, 3, 31, tzinfo=EASTERN)
     assert email.date_raw == "Friday, December 4, 2009 3:31 AM"
+
+
+def test_a_quoted_header_that_opens_with_to_and_prints_a_cc_row_per_person():
+    """474.pdf: a BlackBerry reply quotes its original without a From line, one Cc per row."""
+    (email,) = read_pages(
+        "From: gov.sarah@yahoo.com\nSent: Thursday, May 24, 2007 11:42 AM\n"
+        "To: Todd Palin; Frye; Ivy J (GOV)\nSubject: Fw: Plane\n\nJust fyi\n\n"
+        "------Original Message------\n\nTo: Meghan N Stapleton\n\nCc: Kristina Y Perry\n\n"
+        "Cc: Michael A Tibbles\n\nCc: Kari L Spencer\n\nSent: May 24, 2007 11:41 AM\n\n"
+        "Subject: Plane\n\nMy flight outta here is delayed.\n"
+    )
+    (original,) = email.quoted
+    assert [a.name for a in original.to] == ["Meghan N Stapleton"]
+    assert [a.name for a in original.cc] == [
+        "Kristina Y Perry",
+        "Michael A Tibbles",
+        "Kari L Spencer",
+    ]
+    assert original.subject == "Plane" and original.sent_at == datetime(
+        2007, 5, 24, 11, 41, tzinfo=PACIFIC
+    )
+    assert original.body.startswith("My flight")
+
+
+def test_a_double_spaced_print_whose_cc_row_wraps_over_blank_lines():
+    """506.pdf: every printed line is followed by a blank one, inside a wrapped Cc row too."""
+    (email,) = read_pages(
+        "From: Cayce, Sunny C (GOV) [mailto:sunny.cayce@alaska.gov]\n\n"
+        "Sent: Monday, June 11, 2007 1:48 PM\n\nTo: gov.sarah@yahoo.com; Todd Palin\n\n"
+        "Cc: Tibbles, Michael A (GOV); Joseph R Balash; Martha K\n\n"
+        "Rutherford; John W Bitney; Spencer,\n\nKari L. (GOV)\n\nSubject: RE: matmaid\n\n\n"
+        "Will do, it's down for Noon; Kris or Todd, will you\n\nlet me know?\n"
+    )
+    assert [a.name for a in email.cc] == [
+        "Michael A Tibbles",
+        "Joseph R Balash",
+        "Martha K Rutherford",
+        "John W Bitney",
+        "Kari L. Spencer",
+    ]
+    assert email.subject == "RE: matmaid"
+    assert email.body.startswith("Will do")

@@ -24,3 +24,20 @@ def test_a_name_the_address_does_not_spell_keeps_the_first_spelling():
     PersonResolver().resolve(parse_address("Kari Spencer <kspencer@gov.state.ak.us>"))
     PersonResolver().resolve(parse_address("Karl Spencer <kspencer@gov.state.ak.us>"))
     assert Person.objects.get().name == "Kari Spencer"
+
+
+def test_a_name_ocr_misread_without_an_address_is_the_person_printed_cleanly():
+    """412.pdf prints "Karl Spencer" where the rest of the release prints "Kari Spencer"."""
+    kari = PersonResolver().resolve(parse_address("Kari Spencer <kari_spencer@gov.state.ak.us>"))
+    assert PersonResolver().resolve(parse_address("Karl Spencer")).pk == kari.pk
+    # Printed in the other order, the clean spelling the address spells wins.
+    PersonResolver().resolve(parse_address("Rarnos, Sarah"))
+    ramos = PersonResolver().resolve(parse_address("Sarah Ramos <sramos@state.gov>"))
+    assert ramos.name == "Sarah Ramos"
+    assert Person.objects.count() == 2
+
+
+def test_look_alike_names_with_addresses_of_their_own_stay_two_people():
+    PersonResolver().resolve(parse_address("Kari Spencer <kari@example.org>"))
+    PersonResolver().resolve(parse_address("Karl Spencer <karl@example.com>"))
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["Kari Spencer", "Karl Spencer"]

@@ -60,7 +60,10 @@ _ON_BEHALF = re.compile(r"\s+on\s+behalf\s+of\s+.*$", re.IGNORECASE)
 _TRAILING_RESIDUE = re.compile(r"(?:\s+(?:[@<>\[\]|]+|[a-z]{1,2}(?=\s*[@<>])))+\s*[@<>\[\]|]*\s*$")
 _LAST_FIRST = re.compile(r"^(?P<last>[A-Za-z'’ .-]{2,40}),\s*(?P<first>[A-Za-z'’ .-]{1,40})$")
 # "Last; First M (ORG)": the comma of Outlook's display name misread as a list separator.
-_GIVEN_NAMES = re.compile(r"^[A-Z][a-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+\([^()]{1,30}\))?$")
+_GIVEN_NAMES = re.compile(
+    r"^[A-Z][a-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+\([^()]{1,30}\))?$"
+    r"|^[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+\s+\([^()]{1,30}\)$"  # "Mary Stewart (GOV)"
+)
 _SURNAME = re.compile(r"^[A-Z][A-Za-z'’-]+$")
 
 
@@ -96,6 +99,8 @@ def parse_address(text: str) -> Address:
         mailbox, name = _X500.search(wrapped["inside"]).group(1), _without(readable, wrapped)
     elif _X500.search(readable):
         mailbox, name = _X500.search(readable).group(1), ""
+    elif _spread_address(readable):
+        email, name = _find_email(readable, inside_brackets=True), ""
     elif located := _locate_email(readable, inside_brackets=True):
         email, start, end = located
         name = (readable[:start] + " " + readable[end:]).strip()
@@ -126,10 +131,27 @@ def _find_email(text: str, inside_brackets: bool = False) -> str:
     return found[0] if found else ""
 
 
+def _spread_address(text: str) -> bool:
+    """An entry that is only an address OCR printed with spaces in it ("gov. sarah@yahoo.com",
+    "tom_lopez@gov. state. a k. us"): lower case throughout, a few pieces, no brackets."""
+    local, at, domain = text.partition("@")
+    return (
+        bool(at)
+        and " " in text.strip()
+        and not re.search(r"[A-Z<>\[\]()]", text)
+        and len(local.split()) <= 4
+        and re.fullmatch(r"[a-z0-9 .-]+", domain.strip()) is not None
+        and (
+            " " in domain.strip()
+            or any(re.search(r"[_.]|^.{1,2}$", piece) for piece in local.split())
+        )
+    )
+
+
 def _squeeze_address(text: str) -> str:
     """What brackets hold, OCR's spaces taken out: in the domain they are noise; in the local part
-    a space beside an "_" or "." is noise ("ka ri_spencer"), else it is an underscore the
-    link's underline hid ("erika fagerstrom")."""
+    a space beside an "_" or "." or between letters spread apart is noise ("ka ri_spencer",
+    "m i ke_n izich"), else it is an underscore the link's underline hid ("erika fagerstrom")."""
     text = text.strip().rstrip(":;.")
     at = re.search(r"\s*(?:@|©|\(a\))\s*", text)
     if at is None:
@@ -137,8 +159,10 @@ def _squeeze_address(text: str) -> str:
     pieces = text[: at.start()].split()
     local = pieces[0] if pieces else ""
     for piece in pieces[1:]:
-        joiner = "" if re.search(r"[_.]", local[-1:] + piece[:1]) or "_" in local + piece else "_"
-        local += joiner + piece
+        spaced = len(local) <= 2 or len(piece) <= 2  # letters OCR spread apart: "m i ke_n"
+        noise = re.search(r"[_.]", local[-1:] + piece[:1]) or "_" in local + piece
+        local += "" if spaced or noise else "_"
+        local += piece
     return local + "@" + re.sub(r"\s+", "", text[at.end() :])
 
 
@@ -249,6 +273,16 @@ def normalize_person_name(name: str) -> str:
     if not words:
         return ""
     return words[0] if len(words) == 1 else f"{words[0]} {words[-1]}"
+
+
+# Letters OCR takes for one another in names: "Karl" for "Kari", "Rarnos" for "Ramos".
+_OCR_LOOKALIKES = str.maketrans("l1|!0", "iiiio")
+
+
+def ocr_folded(name_key: str) -> str:
+    """A name key with OCR's look-alike letters made one: the same for "Kari Spencer" and "Karl
+    Spencer", "Ramos" and "Rarnos"."""
+    return name_key.replace("rn", "m").replace("vv", "w").translate(_OCR_LOOKALIKES)
 
 
 def name_fits_address(name: str, email: str) -> int:

@@ -41,6 +41,7 @@ _LABEL = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 ADDRESS_FIELDS = ("from", "to", "cc", "bcc")
+LIST_FIELDS = ("to", "cc", "bcc")
 CORE_FIELDS = ("from", "date", "to", "subject")
 _NOTES_SENDER = re.compile(
     r"^(?P<name>[A-Z][^/@<>:;]{1,60}?(?:/[A-Za-z0-9 &.'-]+)+@[A-Za-z0-9.-]+)(?:\s+(?P<rest>.*))?$"
@@ -74,6 +75,10 @@ _SEPARATOR_THEN_LABEL = re.compile(
 )
 # A subject this long may have wrapped onto the next line.
 WRAPPED_SUBJECT_CHARS = 60
+# A row of a double-spaced print wraps onto at most this many lines; a line without a separator
+# there is a name's end ("Kari L. (GOV)") only when this short.
+WRAPPED_ROW_LINES = 3
+WRAPPED_NAME_CHARS = 30
 # At most this many lines between a label printed alone and its value.
 MAX_STACKED_LABELS = 8
 # A label inside a printed line that OCR ran together ("Sent: ... To: ... Subject: ..."). Only the
@@ -187,8 +192,10 @@ def read_block(lines: list[Line], start: int) -> HeaderBlock | None:
     if _bare_label(text) and _bare_label_column(lines, start):
         return _read_labelled(lines, start, "rfc", bare=True)
     first = label_of(text, strict=True)
-    if first is None or first[0] not in ("from", "date", "subject"):
+    if first is None or first[0] not in ("from", "date", "subject", "to"):
         return None
+    if first[0] == "to" and not _under_separator(lines, start):
+        return None  # a header opens with To: only under "Original Message" (BlackBerry)
     if _under_memo_title(lines, start):
         return None  # "MEMORANDUM / TO: / FROM: / DATE: / RE:" heads a memo, not an email
     if first[0] == "subject":
@@ -240,7 +247,10 @@ def _read_labelled(
             if following is None or (
                 not pending
                 and not label_of(lines[following].text, strict=True)
-                and not (current in ADDRESS_FIELDS and _bracketed(lines[following].text))
+                and not (
+                    current in ADDRESS_FIELDS
+                    and (_bracketed(lines[following].text) or _wedged(lines, following))
+                )
             ):
                 break
             if pending == ["subject"] and not label_of(lines[following].text, strict=True):
@@ -253,6 +263,12 @@ def _read_labelled(
         if labelled is None and bare and not any(fields.values()):
             labelled = (name, "") if (name := _bare_label(text)) else None
         if labelled and labelled[0] in fields and fields[labelled[0]].strip():
+            if labelled[0] in LIST_FIELDS and labelled[1] and "subject" not in fields:
+                # "Cc: Kristina Y Perry" / "Cc: Michael A Tibbles": one row per recipient
+                fields[labelled[0]] = f"{fields[labelled[0]]}; {labelled[1]}"
+                index += 1
+                end = index
+                continue
             break  # a second From: starts the next block
         if labelled:
             name, value = labelled
@@ -291,6 +307,24 @@ def _before_a_label(lines: list[Line], index: int) -> bool:
     following = index + 1
     found = label_of(lines[following].text, strict=True) if following < len(lines) else None
     return found is not None and found[0] != "from"  # a From starts another block
+
+
+def _wedged(lines: list[Line], index: int) -> bool:
+    """Double-spaced prints put blank lines inside a wrapped row ("Cc: ...; Martha K" / "" /
+    "Rutherford; ..." / "" / "Subject: ..."): the lines from ``index`` to the next row are the
+    rest of the row above when they read as a list's end and a row (not a From) soon follows."""
+    for _ in range(WRAPPED_ROW_LINES):
+        text = lines[index].text
+        found = label_of(text, strict=True)
+        if found:
+            return found[0] != "from"
+        if not re.search(r"[;,@]", text) and len(text.strip()) > WRAPPED_NAME_CHARS:
+            return False
+        following = _next_nonblank_index(lines, index + 1)
+        if following is None:
+            return False
+        index = following
+    return False
 
 
 def _continues_subject(subject: str, text: str) -> bool:
@@ -367,6 +401,12 @@ def _read_owa(lines: list[Line], date_index: int) -> HeaderBlock | None:
     block = _read_labelled(lines, following, "owa", fields)
     block.start = subject
     return block
+
+
+def _under_separator(lines: list[Line], start: int) -> bool:
+    """Whether the line above ``start`` (blank lines aside) is an "Original Message" rule."""
+    above = _previous_nonblank_index(lines, start - 1)
+    return above is not None and bool(QUOTE_SEPARATOR.match(lines[above].text))
 
 
 def _previous_nonblank_index(lines: list[Line], index: int) -> int | None:
