@@ -3,7 +3,12 @@ printed subject is kept as printed."""
 
 import pytest
 
-from documents.ingest.subjects import normalize_subject, strip_reply_prefix, tidy_spacing
+from documents.ingest.subjects import (
+    normalize_subject,
+    strip_reply_prefix,
+    tidy_spacing,
+    tidy_subject,
+)
 from tests.printed import read_pages
 
 
@@ -59,3 +64,23 @@ def test_words_that_only_start_like_prefixes_stay():
 )
 def test_ocr_spacing_is_taken_out_of_subjects(ocr, printed):
     assert tidy_spacing(ocr) == printed
+
+
+@pytest.mark.parametrize(
+    ("ocr", "printed"),
+    [
+        # 433.pdf and 502.pdf: a forwarded subject's closing bracket read as a look-alike.
+        (
+            "[Fwd: Alliance Juneau Update for April 131",
+            "[Fwd: Alliance Juneau Update for April 13]",
+        ),
+        ("[Fwd: Re: ARG PLANNING GROUP-Mat Maid)", "[Fwd: Re: ARG PLANNING GROUP-Mat Maid]"),
+        ("Re: [Fwd: Budget review|", "Re: [Fwd: Budget review]"),
+        # What is printed that way stays.
+        ("[Fwd: Meeting (room 1)", "[Fwd: Meeting (room 1)"),
+        ("Meeting in room 1", "Meeting in room 1"),
+        ("[EXTERNAL] Budget 2011", "[EXTERNAL] Budget 2011"),
+    ],
+)
+def test_a_forwarded_subjects_closing_bracket_misread_by_ocr(ocr, printed):
+    assert tidy_subject(ocr) == printed

@@ -15,7 +15,7 @@ from documents.ingest.dates import DateNotUnderstood, parse_date
 from documents.ingest.exemptions import find_exemptions
 from documents.ingest.headers import QUOTE_SEPARATOR, HeaderBlock, Line, find_blocks, label_of
 from documents.ingest.records import Email
-from documents.ingest.subjects import strip_reply_prefix, tidy_spacing
+from documents.ingest.subjects import strip_reply_prefix, tidy_subject
 
 _ON_WROTE = re.compile(r"^\s*On\s+(?P<rest>.+?)\s+wrote\s*:\s*$", re.IGNORECASE)
 _WROTE_ON = re.compile(r"^\s*(?P<who>.{2,120}?)\s+wrote\s+on\s+(?P<date>.+?)\s*:\s*$")
@@ -68,7 +68,7 @@ def email_from_block(block: HeaderBlock, zone: str | tzinfo, fallback_subject: s
         to=parse_address_list(fields.get("to", "")),
         cc=parse_address_list(fields.get("cc", "")),
         bcc=parse_address_list(fields.get("bcc", "")),
-        subject=tidy_spacing(fields.get("subject", "")),
+        subject=tidy_subject(fields.get("subject", "")),
     )
     if "subject" not in fields and fallback_subject:
         email.subject = strip_reply_prefix(fallback_subject)

@@ -49,3 +49,17 @@ def tidy_spacing(text: str) -> str:
     for pattern, replacement in _SPACING_FIXES:
         text = pattern.sub(replacement, text)
     return text
+
+
+# A forwarded subject in square brackets ("[Fwd: ...]") whose closing bracket OCR read as a
+# look-alike: "April 131", "Mat Maid)".
+_UNCLOSED_BRACKET = re.compile(r"^(?P<open>(?:\S+:\s*)*\[[^\[\]]*?\S)[)1lI|J]$")
+
+
+def tidy_subject(text: str) -> str:
+    """A printed subject with OCR's stray spaces out and its bracket closed as printed."""
+    text = tidy_spacing(text)
+    unclosed = _UNCLOSED_BRACKET.match(text)
+    if unclosed is None or text.endswith(")") and text.count("(") >= text.count(")"):
+        return text  # "[Fwd: Meeting (room 1)": the parenthesis is printed
+    return f"{unclosed['open']}]"
