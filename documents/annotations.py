@@ -214,28 +214,38 @@ class ThreadNotes:
 
 def thread_notes(thread: Thread, documents: list[Document], user) -> ThreadNotes:
     """The notes ``user`` may read, each with ``html``, ``span`` (where its passage is in the
-    email's text, or None), ``detached`` and what the user may do with it."""
-    bodies = {document.pk: document.body for document in documents}
+    first part of the email's text that a page shows, or None), ``detached`` and what the user
+    may do with it. ``documents`` come from ``reading.with_reading_relations``."""
+    emails = {document.pk: document for document in documents}
     notes = ThreadNotes([], {})
     notes_here = Annotation.objects.filter(thread=thread).filter(visible_to(user))
     for note in prepared(with_relations(notes_here).order_by("created_at", "pk"), user):
+        email = emails.get(note.document_id)
         note.span = (
-            locate(
-                bodies.get(note.document_id, ""), note.quote, note.quote_prefix, note.quote_suffix
-            )
-            if note.quote
+            locate(email.body_head, note.quote, note.quote_prefix, note.quote_suffix)
+            if note.quote and email is not None
             else None
         )
-        note.detached = bool(note.quote) and note.span is None
-        if note.document_id in bodies:
+        note.detached = bool(note.quote) and note.span is None and not _in_rest(email, note.quote)
+        if email is not None:
             notes.by_email.setdefault(note.document_id, []).append(note)
         else:
             notes.on_thread.append(note)
     return notes
 
 
+def _in_rest(email: Document | None, quote: str) -> bool:
+    """Whether ``quote`` is in the part of a long email's text that its page does not show,
+    asked of the database so that the whole text is never fetched."""
+    if email is None or email.body_length <= len(email.body_head):
+        return False
+    return Document.objects.filter(pk=email.pk, body__contains=quote).exists()
+
+
 def with_relations(notes: QuerySet) -> QuerySet:
-    return notes.select_related("author", "thread", "document")
+    """The notes with their author, thread and email, without the email's text (a note on an
+    email of megabytes must not fetch it)."""
+    return notes.select_related("author", "thread", "document").defer("document__body")
 
 
 def prepared(notes: Iterable[Annotation], user) -> list[Annotation]:

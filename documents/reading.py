@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import conditional_escape, escape
@@ -18,20 +19,72 @@ from django.utils.timezone import localtime
 from documents.ingest import EXEMPTIONS, exemption_spans
 from documents.models import Appearance, Document, Page, Recipient, SourceFile, Thread
 
+# How much of an email's text one page shows. A release may hold an email of megabytes (a log
+# or a data dump pasted into a body); a page shows this much of it and links to the rest, part
+# by part, so that no page costs the web worker more than a bounded share of it.
+BODY_PART_CHARS = 100_000
+# A part ends at a line break when there is one in its last half, so that no line is cut.
+BODY_PART_MIN_CHARS = BODY_PART_CHARS // 2
+# No text in PostgreSQL is longer (1 GB); a part asked for beyond it is the empty end.
+LONGEST_TEXT = 2**30
+
 # What an email's page and a thread page fetch with each email, in a fixed number of queries.
 APPEARANCES = Appearance.objects.select_related("source_file__batch").order_by(
     "source_file__batch__name", "source_file__original_name", "position"
 )
-QUOTED = Appearance.objects.select_related("document__sender").order_by("position")
+QUOTED = (
+    Appearance.objects.select_related("document__sender")
+    .defer("document__body")
+    .annotate(
+        body_head=Substr("document__body", 1, BODY_PART_CHARS),
+        body_length=Length("document__body"),
+    )
+    .order_by("position")
+)
+
+
+def with_body_part(documents: QuerySet, start: int = 0) -> QuerySet:
+    """The emails without their text, each with the part of it that starts at character
+    ``start`` (``body_head``) and its length (``body_length``): the database cuts the part."""
+    return documents.defer("body").annotate(
+        body_head=Substr("body", start + 1, BODY_PART_CHARS), body_length=Length("body")
+    )
 
 
 def with_reading_relations(documents: QuerySet) -> QuerySet:
-    return documents.select_related("sender", "thread").prefetch_related(
+    """The emails with what their pages show, each with the first part of its text."""
+    return with_body_part(documents.select_related("sender", "thread")).prefetch_related(
         Prefetch("recipient_entries", queryset=Recipient.objects.select_related("person")),
         "jurisdictions",
         Prefetch("appearances", queryset=APPEARANCES),
         Prefetch("quoted_appearances", queryset=QUOTED),
     )
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """A part of an email's text: characters ``start`` to ``end`` of ``length``."""
+
+    text: str
+    start: int
+    end: int
+    length: int
+
+    @property
+    def rest(self) -> int | None:
+        """Where the rest of the text starts; None when this part is the end of it."""
+        return self.end if self.end < self.length else None
+
+
+def body_part(fetched: str, start: int, length: int) -> BodyPart:
+    """The part of a text of ``length`` characters that starts at ``start``, out of the
+    ``fetched`` characters from there (at most ``BODY_PART_CHARS``)."""
+    start, text = min(start, length), fetched
+    if start + len(fetched) < length:
+        line_end = fetched.rfind("\n", BODY_PART_MIN_CHARS)
+        if line_end >= 0:
+            text = fetched[: line_end + 1]
+    return BodyPart(text=text, start=start, end=start + len(text), length=length)
 
 
 def mark_redactions(text: str) -> SafeString:
@@ -146,9 +199,11 @@ def prepare(
     marker: Callable[[str], SafeString] | None,
     absolute: Callable[[str], str],
 ) -> None:
-    """Give each email what the templates show: ``shown_subject``, ``shown_body``, ``quoted``
-    (the earlier emails it quotes, each with its ``shown_body``) and ``citations`` (each place
-    it is printed once). ``absolute`` makes a path a full address (the request's)."""
+    """Give each email what the templates show: ``shown_subject``, ``shown_body`` (the first
+    ``part`` of its text), ``quoted`` (the earlier emails it quotes, each with its
+    ``shown_body`` and ``part``) and ``citations`` (each place it is printed once). The
+    emails come from ``with_reading_relations``. ``absolute`` makes a path a full address
+    (the request's)."""
 
     def shown(text: str) -> SafeString:
         return mark_redactions(marker(text) if marker else text)
@@ -157,7 +212,8 @@ def prepare(
     pages = _first_pages([a for once in places.values() for a in once])
     for document in documents:
         document.shown_subject = shown(document.subject) if document.subject else ""
-        document.shown_body = shown(document.body)
+        part = body_part(document.body_head, 0, document.body_length)
+        document.shown_body, document.part = shown(part.text), part
         link = absolute(reverse("document", args=[document.pk]))
         document.citations = [
             citation(document, a, link, pages.get((a.source_file_id, a.first_page)))
@@ -166,7 +222,8 @@ def prepare(
         document.quoted = []
         for appearance in document.quoted_appearances.all():
             earlier = appearance.document
-            earlier.shown_body = shown(earlier.body)
+            part = body_part(appearance.body_head, 0, appearance.body_length)
+            earlier.shown_body, earlier.part = shown(part.text), part
             document.quoted.append(earlier)
 
 

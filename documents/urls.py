@@ -13,6 +13,7 @@ from documents import (
 urlpatterns = [
     path("", views.home, name="home"),
     path("emails/<int:pk>/", views.document_detail, name="document"),
+    path("emails/<int:pk>/text/", views.document_text, name="document-text"),
     path("threads/", directory_views.thread_list, name="threads"),
     path("threads/<int:pk>/", views.thread_detail, name="thread"),
     path("threads/<int:pk>/thread.json", views.thread_export_json, name="thread-json"),

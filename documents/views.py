@@ -43,6 +43,26 @@ def document_detail(request, pk: int):
     return render(request, "documents/document.html", context)
 
 
+def document_text(request, pk: int):
+    """One part of a long email's text, from character ``?from=`` on, with a link to the next
+    part: only that part is fetched, however long the text is."""
+    given = request.GET.get("from", "")
+    start = min(int(given), reading.LONGEST_TEXT) if given.isascii() and given.isdigit() else 0
+    document = get_object_or_404(
+        reading.with_body_part(Document.objects.select_related("sender"), start), pk=pk
+    )
+    part = reading.body_part(document.body_head, start, document.body_length)
+    query = _query(request)
+    marker = text_marker(query) if query else None
+    context = {
+        "document": document,
+        "part": part,
+        "text": reading.mark_redactions(marker(part.text) if marker else part.text),
+        "query": query,
+    }
+    return render(request, "documents/document_text.html", context)
+
+
 def thread_detail(request, pk: int):
     """A thread's emails in order with the notes the reader may see beside them; ``?q=`` marks
     the words of a search in every email. A thread merged away leads to the one it went into."""
@@ -115,9 +135,13 @@ def page_text(request, pk: int, number: int):
         Page.objects.select_related("source_file__batch"), source_file_id=pk, number=number
     )
     source = page.source_file
-    printed = reading.APPEARANCES.filter(
-        source_file=source, first_page__lte=number, last_page__gte=number
-    ).select_related("document__sender")
+    printed = (
+        reading.APPEARANCES.filter(
+            source_file=source, first_page__lte=number, last_page__gte=number
+        )
+        .select_related("document__sender")
+        .defer("document__body")
+    )
     around = source.pages.filter(number__in=(number - 1, number + 1))
     pages = set(around.values_list("number", flat=True))
     context = {
