@@ -149,7 +149,61 @@ def test_a_redacted_sender_in_an_email_file_stays_redacted():
             "George F Cooper; tom_lopez@gov. state. a k. us",
             [("George F Cooper", ""), ("", "tom_lopez@gov.state.ak.us")],
         ),
+        # 446.pdf: "@" read as "(a", "(s", "(d", "Ca"; one address past reading is kept as
+        # printed but names no one.
+        (
+            "fek9wnr(syahoo.corh; knaprp(aaol.com; darlabCagci.net; "
+            "linda perez(agov.state. ak.us; candyic7rmosguitonet.com",
+            [
+                ("", "fek9wnr@yahoo.com"),
+                ("", "knaprp@aol.com"),
+                ("", "darlab@gci.net"),
+                ("", "linda_perez@gov.state.ak.us"),
+                ("", ""),
+            ],
+        ),
+        # 501.pdf: a wrapped line joined two names without their ";".
+        (
+            "Emil R Notti; Todd Palin Kristina Y Perry; Roger L Sampson",
+            [
+                ("Emil R Notti", ""),
+                ("Todd Palin", ""),
+                ("Kristina Y Perry", ""),
+                ("Roger L Sampson", ""),
+            ],
+        ),
+        ("Willow Bianca Faye Palin", [("Willow Bianca Faye Palin", "")]),
     ],
 )
 def test_lists_from_a_real_release(printed, people):
     assert [(a.name, a.email) for a in parse_address_list(printed)] == people
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "email", "organization"),
+    [
+        # 433.pdf: "[mailto" with its bracket read as "L", the address past reading.
+        (
+            "Melissa M. Stepovich Lmailto: melissa steoovich @,2ov . state . ak.us]",
+            "Melissa M. Stepovich",
+            "",
+            "",
+        ),
+        (
+            "Melissa M . Stepovich <melissa_stepovich@gov.state.ak.us>",
+            "Melissa M. Stepovich",
+            "melissa_stepovich@gov.state.ak.us",
+            "",
+        ),
+        # A military display name: rank and unit after "Last, First M".
+        (
+            "Davis, Lynda S CIV USARAK GI Casualty Assistance Center <lynda.davis2@us.army.mil>",
+            "Lynda S Davis",
+            "lynda.davis2@us.army.mil",
+            "CIV USARAK GI Casualty Assistance Center",
+        ),
+    ],
+)
+def test_names_as_ocr_and_agencies_print_them(printed, name, email, organization):
+    address = parse_address(printed)
+    assert (address.name, address.email, address.organization) == (name, email, organization)

@@ -1,5 +1,6 @@
 """Real releases from ../shared/corpus (skipped when the folder is not beside the checkout)."""
 
+import re
 import shutil
 
 import pytest
@@ -122,3 +123,33 @@ def test_bad_pdfs_fail_with_reasons_and_the_rest_of_the_batch_imports(
         == "encrypted"
     )
     assert Document.objects.filter(appearances__source_file__original_name="good.pdf").exists()
+
+
+def test_the_people_directory_of_an_imported_release_has_no_name_fragments(
+    media_root, gazetteer_db
+):
+    """Every sender and recipient of the labeled releases, as the People directory lists them:
+    no piece of a split name ("Fagerstrom", "Erika" beside "Erika Fagerstrom"), no OCR residue
+    or address left in a name, no two names run together."""
+    from documents.models import Person
+    from tests.devset import load_releases
+
+    for release in load_releases():
+        folder = CORPUS / release.folder
+        run_import([folder / n for n in release.files()], name=release.release)
+    names = [(p.name, p.email) for p in Person.objects.all()]
+    assert len(names) > 100
+    full = [name for name, _ in names if " " in name]
+    surnames = {name.split()[-1].lower() for name in full}
+    fragments = [
+        name
+        for name, email in names
+        if name != email
+        and (
+            re.search(r"mailto|[\[\]<>@©|]|\(cid:|\(|\.(?:com|net|org|gov|us)\b", name)
+            or " " not in name
+            and name.lower() in surnames
+            or any(f"{a} {b}" == name for a in full for b in full)
+        )
+    ]
+    assert fragments == []

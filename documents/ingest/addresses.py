@@ -29,13 +29,27 @@ _BRACKETED_EMAIL = re.compile(
     r"[A-Za-z0-9._%+'-]+\s*(?:@|©|\(a\))\s*[A-Za-z0-9-]+(?:\s*[.,]\s*[A-Za-z0-9-]+)+"
 )
 # Top-level domains as OCR misreads them.
-_TLD_FIXES = {"goy": "gov", "govi": "gov", "gav": "gov", "qov": "gov", "corn": "com", "orq": "org"}
+_TLD_FIXES = {
+    "goy": "gov",
+    "govi": "gov",
+    "gav": "gov",
+    "qov": "gov",
+    "corn": "com",
+    "corh": "com",
+    "orq": "org",
+}
+# An address whose "@" OCR read as "(a", "(a?", "(d", "(s" or "Ca", in an entry of its own:
+# "knaprp(aaol.com", "darlabCagci.net", "linda perez(agov.state. ak.us".
+_AT_MISREAD = re.compile(
+    r"^(?P<local>[a-z0-9._-]+(?: [a-z0-9._-]+)?)\s*(?:\([ads]\??|Ca)\.?\s*"
+    r"(?P<domain>[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*\s*\.\s*(?:com|corh|corn|net|org|gov|edu|mil|us))$"
+)
 _BRACKETS = str.maketrans({"‹": "<", "›": ">", "«": "<", "»": ">", "〈": "<", "〉": ">"})
 # What wraps an address: <...>, [mailto:...], (mailto:...), with OCR's closing "j" or ")".
 # "mailto:" as OCR prints it: "ma ilto :", "maiIto:".
 _MAILTO = r"m\s*a\s*[il1I|]\s*[l1I|]\s*t\s*o\s*:?"
 _WRAPPED = re.compile(
-    rf"(?:<|\[|\((?=\s*{_MAILTO}))\s*(?:{_MAILTO}|SMTP\s*:)?\s*(?P<inside>[^<>\[\]]*?)"
+    rf"(?:<|\[|[(LlI|1](?=\s*{_MAILTO}))\s*(?:{_MAILTO}|SMTP\s*:)?\s*(?P<inside>[^<>\[\]]*?)"
     r"\s*(?:[>\])]|j(?=\s*$)|$)",
     re.IGNORECASE,
 )
@@ -59,6 +73,13 @@ _ON_BEHALF = re.compile(r"\s+on\s+behalf\s+of\s+.*$", re.IGNORECASE)
 # What OCR leaves after a name: stray "@", ">" and letter pairs ("Jane Roe @ @ >", "yy @@>").
 _TRAILING_RESIDUE = re.compile(r"(?:\s+(?:[@<>\[\]|]+|[a-z]{1,2}(?=\s*[@<>])))+\s*[@<>\[\]|]*\s*$")
 _LAST_FIRST = re.compile(r"^(?P<last>[A-Za-z'’ .-]{2,40}),\s*(?P<first>[A-Za-z'’ .-]{1,40})$")
+# What is left of an address whose "@" OCR lost: "candyic7rmosguitonet.com".
+_GARBLED_ADDRESS = re.compile(r"[a-z0-9._-]+\.(?:com|net|org|gov|edu|mil|us)")
+# Military and agency display names: "Davis, Lynda S CIV USARAK GI Casualty Assistance Center".
+_LAST_FIRST_UNIT = re.compile(
+    r"^(?P<last>[A-Z][A-Za-z'’-]+),\s*(?P<first>[A-Z][a-z'’-]+(?:\s+[A-Z]\.?)?)"
+    r"\s+(?P<unit>[A-Z]{2,}\b.*)$"
+)
 # "Last; First M (ORG)": the comma of Outlook's display name misread as a list separator.
 _GIVEN_NAMES = re.compile(
     r"^[A-Z][a-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+\([^()]{1,30}\))?$"
@@ -78,9 +99,24 @@ def parse_address_list(text: str) -> list[Address]:
     addresses = []
     for chunk in _rejoin_names(part.strip(" ,") for part in text.split(";")):
         for piece in _split_commas(chunk):
-            if not _UNDISCLOSED.search(piece):
-                addresses.append(parse_address(piece))
+            for entry in _split_run_together_names(piece):
+                if not _UNDISCLOSED.search(entry):
+                    addresses.append(parse_address(entry))
     return [address for address in addresses if address.raw.strip(" <>'\"")]
+
+
+# Two names a wrapped list line joined without its ";": "Todd Palin Kristina Y Perry".
+_TWO_NAMES = re.compile(
+    r"^(?P<first>[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+)"
+    r" (?P<second>[A-Z][a-z'’-]+ [A-Z]\.? [A-Z][a-z'’-]+)$"
+)
+
+
+def _split_run_together_names(entry: str) -> list[str]:
+    """One list entry, or the two names it holds when a line break ate the separator between them:
+    a name whose middle initial stands two words or more after its start is a second name."""
+    two = _TWO_NAMES.match(entry.strip(" '\""))
+    return [two["first"], two["second"]] if two else [entry]
 
 
 def parse_address(text: str) -> Address:
@@ -99,6 +135,9 @@ def parse_address(text: str) -> Address:
         mailbox, name = _X500.search(wrapped["inside"]).group(1), _without(readable, wrapped)
     elif _X500.search(readable):
         mailbox, name = _X500.search(readable).group(1), ""
+    elif misread := _AT_MISREAD.match(readable):
+        email = _find_email(f"{misread['local']}@{misread['domain']}", inside_brackets=True)
+        name = "" if email else readable
     elif _spread_address(readable):
         email, name = _find_email(readable, inside_brackets=True), ""
     elif located := _locate_email(readable, inside_brackets=True):
@@ -203,6 +242,9 @@ def _name_and_organization(text: str) -> tuple[str, str]:
     """(name, organization) from what is printed beside an address."""
     name = _ON_BEHALF.sub("", text)
     name = _TRAILING_RESIDUE.sub("", name).strip(" '\",<>[]|")
+    name = re.sub(r"\s+(?=[.,])", "", name)  # OCR's "Melissa M . Stepovich"
+    if _GARBLED_ADDRESS.fullmatch(name):
+        return "", ""  # an address OCR garbled past reading: kept as printed, no person
     notes = _NOTES.match(name)
     organization = ""
     if notes:
@@ -213,6 +255,9 @@ def _name_and_organization(text: str) -> tuple[str, str]:
             organization, name = org["org"].strip(), name[: org.start()].strip()
     name = strip_exemption_codes(name).strip(" ,'\"")
     name = _HONORIFIC.sub("", name)
+    unit = _LAST_FIRST_UNIT.match(name)
+    if unit:
+        name, organization = f"{unit['last']}, {unit['first']}", organization or unit["unit"]
     last_first = _LAST_FIRST.match(name)
     if last_first:
         name = f"{last_first['first'].strip()} {last_first['last'].strip()}"
