@@ -23,6 +23,7 @@ class AppearanceInline(admin.TabularInline):
         "source_file",
         "kind",
         "quoted_in",
+        "matched_by",
         "first_page",
         "last_page",
         "bates_start",
@@ -167,8 +168,16 @@ class DocumentAdmin(admin.ModelAdmin):
 
 @admin.register(models.Appearance)
 class AppearanceAdmin(admin.ModelAdmin):
-    list_display = ["document", "source_file", "kind", "first_page", "last_page", "bates_start"]
-    list_filter = ["kind", "source_file__batch"]
+    list_display = [
+        "document",
+        "source_file",
+        "kind",
+        "matched_by",
+        "first_page",
+        "last_page",
+        "bates_start",
+    ]
+    list_filter = ["kind", "matched_by", "source_file__batch"]
     search_fields = ["bates_start", "bates_end", "document__subject", "source_file__original_name"]
     # Document.__str__ names the sender: fetch it with the row, not one query per row.
     list_select_related = ["document__sender", "source_file__batch"]

@@ -108,6 +108,7 @@ def document_record(document: Document, batch_name: str | None = None) -> dict:
                 "bates_start": a.bates_start,
                 "bates_end": a.bates_end,
                 "quoted": a.kind == Appearance.Kind.QUOTED,
+                "matched_by": a.matched_by,
             }
             for a in appearances
         ],

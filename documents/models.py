@@ -502,6 +502,15 @@ class Appearance(models.Model):
         STANDALONE = "standalone", "Standalone"
         QUOTED = "quoted", "Quoted in a later email"
 
+    class Match(models.TextChoices):
+        """Why this printing is the Document it names: each merge is explained where it is
+        cited. Blank for printings imported before the reason was kept."""
+
+        NEW = "new", "First printing found"
+        MESSAGE_ID = "message_id", "Same Message-ID"
+        PRINTED_ALIKE = "alike", "Same sender, minute, subject and start of text (no Message-ID)"
+        SAME_TEXT = "same_text", "Same title and text"
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="appearances")
     source_file = models.ForeignKey(
         SourceFile, on_delete=models.CASCADE, related_name="appearances"
@@ -511,6 +520,7 @@ class Appearance(models.Model):
         Document, null=True, blank=True, on_delete=models.CASCADE, related_name="quoted_appearances"
     )
     position = models.PositiveIntegerField(default=0, help_text="Order within the file.")
+    matched_by = models.CharField(max_length=10, choices=Match.choices, blank=True)
     first_page = models.PositiveIntegerField(null=True, blank=True)
     last_page = models.PositiveIntegerField(null=True, blank=True)
     bates_start = models.CharField(max_length=100, blank=True, db_index=True)

@@ -111,6 +111,7 @@ class Citation:
     quoted: bool
     pdf_url: str  # the original file, opened at the first page; "" when there is none
     page_url: str  # the first page's text; "" when the file has no pages
+    matched_by: str  # why this printing is this email, when it was found again; else ""
 
 
 def pdf_url(source: SourceFile, page: int | None) -> str:
@@ -152,6 +153,11 @@ def citation(
         quoted=appearance.kind == Appearance.Kind.QUOTED,
         pdf_url=pdf_url(source, number),
         page_url=reverse("page-text", args=[source.pk, number]) if number else "",
+        matched_by=(
+            appearance.get_matched_by_display()
+            if appearance.matched_by not in ("", Appearance.Match.NEW)
+            else ""
+        ),
     )
 
 

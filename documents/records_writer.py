@@ -3,7 +3,10 @@ threads, places.
 
 "One email, one Document": an email printed on its own, quoted in later replies, or found again
 in another file or batch is matched to the Document it already is (by Message-ID, else by sender,
-sent minute, normalized subject and the start of the body) and only gains an Appearance.
+sent minute, normalized subject and the start of the body) and only gains an Appearance, which
+keeps why it was matched (``Appearance.matched_by``). Two emails with different Message-IDs are
+never one Document, however alike they are: only a printing without a Message-ID (a PDF page)
+or a Document without one is matched by what it says.
 """
 
 from __future__ import annotations
@@ -187,6 +190,7 @@ class DocumentWriter:
         key = f"document|{title_key}|{body_key(printed.body)}"
         fingerprint_value = hashlib.sha256(key.encode()).hexdigest()
         document = Document.objects.filter(fingerprint=fingerprint_value).first()
+        matched_by = Appearance.Match.SAME_TEXT if document is not None else Appearance.Match.NEW
         if document is not None:
             staged.matched += 1
             staged.thread_ids.add(document.thread_id)
@@ -214,7 +218,7 @@ class DocumentWriter:
             )
             staged.created += 1
             staged.thread_ids.add(thread.id)
-        self._appear(document, printed, None, staged)
+        self._appear(document, printed, None, matched_by, staged)
         return document
 
     def _keep(self, staged: _Staged) -> None:
@@ -234,35 +238,38 @@ class DocumentWriter:
 
     def _write(self, email: Email, staged: _Staged) -> Document:
         chain = [email, *email.quoted]
-        documents: list[Document] = []
+        found: list[tuple[Document, str]] = []
         parent = None
         # Oldest first, so that each reply finds its parent's thread.
         for each in reversed(chain):
-            document = self._document(each, parent, staged)
-            documents.append(document)
+            document, matched_by = self._document(each, parent, staged)
+            found.append((document, matched_by))
             parent = document
-        documents.reverse()
-        top = documents[0]
-        self._appear(top, email, None, staged)
-        for document, quoted in zip(documents[1:], email.quoted, strict=True):
+        found.reverse()
+        top, top_matched_by = found[0]
+        self._appear(top, email, None, top_matched_by, staged)
+        for (document, matched_by), quoted in zip(found[1:], email.quoted, strict=True):
             if document.pk != top.pk:
-                self._appear(document, quoted, top, staged)
+                self._appear(document, quoted, top, matched_by, staged)
         return top
 
-    def _document(self, email: Email, parent: Document | None, staged: _Staged) -> Document:
+    def _document(
+        self, email: Email, parent: Document | None, staged: _Staged
+    ) -> tuple[Document, str]:
+        """The Document ``email`` is, found or created, and why (an ``Appearance.Match``)."""
         remove_nul(email)
         _fit_email(email)
         sender = self.people.resolve(email.sender)
         redacted = bool(email.sender and email.sender.redacted)
         subject_key = normalize_subject(email.subject)
-        existing = self._existing(email, sender, redacted, subject_key)
+        existing, matched_by = self._existing(email, sender, redacted, subject_key)
         if existing is not None:
             self._complete(existing, email, parent)
             if (email.to or email.cc or email.bcc) and not existing.recipient_entries.exists():
                 self._add_recipients(existing, self._recipients(email))
             staged.matched += 1
             staged.thread_ids.add(existing.thread_id)
-            return existing
+            return existing, matched_by
         recipients = self._recipients(email)
         participants = {p.id for p in [sender, *(r[3] for r in recipients)] if p is not None}
         references = [*re.findall(r"<[^<>\s]+>", email.references), email.in_reply_to]
@@ -307,7 +314,7 @@ class DocumentWriter:
             for text in email.warnings
         ]
         staged.thread_ids.add(thread.id)
-        return document
+        return document, Appearance.Match.NEW
 
     def _recipients(self, email: Email) -> list[tuple[str, int, Address, Person | None]]:
         return [
@@ -334,11 +341,12 @@ class DocumentWriter:
     @staticmethod
     def _existing(
         email: Email, sender: Person | None, redacted: bool, subject_key: str
-    ) -> Document | None:
+    ) -> tuple[Document | None, str]:
+        """The Document ``email`` already is, and why; (None, "") when it is a new one."""
         if email.message_id:
             found = Document.objects.filter(message_id=email.message_id).first()
             if found:
-                return found
+                return found, Appearance.Match.MESSAGE_ID
         if email.sent_at is not None:
             minute = email.sent_at.replace(second=0, microsecond=0)
             candidates = Document.objects.filter(
@@ -348,10 +356,13 @@ class DocumentWriter:
                 sender=sender,
                 sender_redacted=redacted,
             )
+            if email.message_id:
+                # A Document with another Message-ID is another email, however alike.
+                candidates = candidates.filter(message_id="")
             for candidate in candidates:
                 if same_body(candidate.body, email.body):
-                    return candidate
-        return None  # an equal fingerprint would have been one of the candidates
+                    return candidate, Appearance.Match.PRINTED_ALIKE
+        return None, ""  # an equal fingerprint would have been one of the candidates
 
     @staticmethod
     def _complete(document: Document, email: Email, parent: Document | None) -> None:
@@ -382,6 +393,7 @@ class DocumentWriter:
         document: Document,
         email: Email | OtherDocument,
         quoted_in: Document | None,
+        matched_by: str,
         staged: _Staged,
     ) -> None:
         first, last = email.first_page, email.last_page
@@ -391,6 +403,7 @@ class DocumentWriter:
                 source_file=self.source_file,
                 kind=Appearance.Kind.QUOTED if quoted_in else Appearance.Kind.STANDALONE,
                 quoted_in=quoted_in,
+                matched_by=matched_by,
                 first_page=first,
                 last_page=last if first is not None else None,
                 bates_start=self.bates.get(first, "") if first else "",
@@ -434,7 +447,8 @@ def same_body(first: str, second: str) -> bool:
 
 
 def fingerprint(sender: Person | None, redacted: bool, email: Email, subject_key: str) -> str:
-    """The dedupe key stored on a Document; empty when too little is known to be sure."""
+    """The dedupe key stored on a Document; empty when too little is known to be sure. It holds
+    the Message-ID when there is one, so that two alike emails with their own IDs both fit."""
     if email.sent_at is None or not (sender or redacted):
         return ""
     who = (
@@ -444,4 +458,6 @@ def fingerprint(sender: Person | None, redacted: bool, email: Email, subject_key
     )
     minute = email.sent_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
     text = f"{who}|{minute}|{subject_key}|{body_key(email.body)}"
+    if email.message_id:
+        text += f"|{email.message_id}"
     return hashlib.sha256(text.encode()).hexdigest()
