@@ -50,11 +50,22 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "11": ("D.C.", "DC", "Washington, D.C.", "Washington DC", "District of Columbia"),
     "06037": ("L.A. County", "LA County"),
     "02170": ("Mat-Su Borough", "Mat-Su", "Mat-Su Valley"),
-    "06075": ("City and County of San Francisco", "San Francisco City and County", "S.F. County"),
+    "06075": ("S.F. County",),
     "city:CA:Los Angeles": ("L.A.", "City of L.A."),
-    "city:CA:San Francisco": ("S.F.", "City of S.F."),
+    # A consolidated city-county is named for the city ("City and County of San Francisco").
+    "city:CA:San Francisco": (
+        "S.F.",
+        "City of S.F.",
+        "City and County of San Francisco",
+        "San Francisco City and County",
+    ),
     "city:NY:New York City": ("NYC", "New York, N.Y.", "City of New York"),
 }
+
+
+# Places GeoNames counts as cities that have no city government: the county of their name
+# governs them, so "Arlington, Va." is Arlington County. Keyed by the county's FIPS.
+COUNTY_GOVERNED_PLACES = {"51013": "Arlington"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,10 @@ def build_gazetteer() -> list[Place]:
     """Every state-level place first, then counties and cities (parents before children)."""
     states = list(_states())
     known_codes = {place.state_code for place in states}
-    cities = list(_cities(known_codes))
+    governed = {
+        (us.states.lookup(fips[:2]).abbr, name) for fips, name in COUNTY_GOVERNED_PLACES.items()
+    }
+    cities = [city for city in _cities(known_codes) if (city.state_code, city.name) not in governed]
     city_names = {(city.state_code, city.name) for city in cities}
     return states + list(_counties(known_codes, city_names)) + cities
 
@@ -154,7 +168,7 @@ def _counties(known_codes: set[str], city_names: set[tuple[str, str]]) -> Iterat
             aliases += [
                 alias for spelling in spellings for alias in state_qualified(spelling, state.abbr)
             ]
-            town = _town_of(name)
+            town = _town_of(name) or COUNTY_GOVERNED_PLACES.get(county.fips, "")
             if town and (state.abbr, town) not in city_names:
                 aliases += [Alias(town), *state_qualified(town, state.abbr)]
             short = _short_county_name(name)

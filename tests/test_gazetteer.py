@@ -65,7 +65,7 @@ def test_matching_keys_ignore_case_punctuation_accents_and_a_leading_the():
         ("County of Santa Clara", "county", "06085"),
         ("santa clara county, calif.", "county", "06085"),
         ("L.A. County", "county", "06037"),
-        ("the City and County of San Francisco", "county", "06075"),
+        ("the City and County of San Francisco", "city", "San Francisco"),
         ("St. Louis city", "county", "29510"),
         ("Saint Louis County", "county", "29189"),
         ("Shannon County, S.D.", "county", "46102"),  # renamed Oglala Lakota County in 2015
@@ -73,7 +73,8 @@ def test_matching_keys_ignore_case_punctuation_accents_and_a_leading_the():
         ("Calif.", "state", "06"),
         ("Va.", "state", "51"),
         ("D.C.", "state", "11"),
-        ("Arlington, Va.", "city", "Arlington"),
+        ("Arlington, Va.", "county", "51013"),  # no city government: the county governs it
+        ("Arlington, Texas", "city", "Arlington"),
         ("City of San Jose", "city", "San Jose"),
     ],
 )

@@ -43,6 +43,9 @@ def find(gazetteer_db):
             "Pipeline talks in Matanuska-Susitna Borough and the Mat-Su Borough office",
             {"ak-county-matanuska-susitna-borough"},
         ),
+        # A consolidated city-county is the city; a place its county governs is the county.
+        ("the City and County of San Francisco", {"ca-city-san-francisco"}),
+        ("ICE activated Arlington, Va. today", {"va-county-arlington-county"}),
     ],
 )
 def test_places_that_are_named(find, text, places):
