@@ -240,3 +240,29 @@ def test_a_double_spaced_print_whose_cc_row_wraps_over_blank_lines():
     ]
     assert email.subject == "RE: matmaid"
     assert email.body.startswith("Will do")
+
+
+def test_a_quoted_subject_wrapped_by_a_narrow_print_is_made_whole_from_the_reply():
+    """484.pdf: a double-spaced, ">"-quoted copy wraps its subject onto the next row."""
+    (reply,) = read_pages(
+        "From: Todd Palin [mailto:fek9wnr@yahoo.com]\nSent: Thursday, May 31, 2007 1:12 PM\n"
+        "To: Perez, Linda J (GOV)\n"
+        "Subject: RE: Select Benefits Members I Open Enrollment May 21-June 8, 2007\n\n"
+        "Hello Linda, we'll continue with our current plan.\n\n"
+        "> From: Retirement and Benefits\n\n> Sent: Monday, May 21, 2007 10:13 AM\n\n"
+        "> To: undisclosed-recipients:\n\n> Subject: Select Benefits Members I Open Enrollment\n\n"
+        "> May 21-June 8, 2007\n\n\n\n> This email is intended for employees who are covered\n"
+    )
+    (original,) = reply.quoted
+    assert original.subject == "Select Benefits Members I Open Enrollment May 21-June 8, 2007"
+    assert original.body.startswith("> This email is intended")
+    # A body whose first line does not complete the reply's subject stays the body.
+    (reply,) = read_pages(
+        "From: Todd Palin\nSent: Thursday, May 31, 2007 1:12 PM\nTo: Linda Perez\n"
+        "Subject: RE: Budget review for June\n\nFine by me.\n\n-----Original Message-----\n"
+        "From: Linda Perez\nSent: Thursday, May 31, 2007 9:00 AM\nTo: Todd Palin\n"
+        "Subject: Budget review\n\nMay I send the draft?\n"
+    )
+    (original,) = reply.quoted
+    assert original.subject == "Budget review"
+    assert original.body == "May I send the draft?"

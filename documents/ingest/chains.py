@@ -15,7 +15,7 @@ from documents.ingest.dates import DateNotUnderstood, parse_date
 from documents.ingest.exemptions import find_exemptions
 from documents.ingest.headers import QUOTE_SEPARATOR, HeaderBlock, Line, find_blocks, label_of
 from documents.ingest.records import Email
-from documents.ingest.subjects import strip_reply_prefix, tidy_subject
+from documents.ingest.subjects import normalize_subject, strip_reply_prefix, tidy_subject
 
 _ON_WROTE = re.compile(r"^\s*On\s+(?P<rest>.+?)\s+wrote\s*:\s*$", re.IGNORECASE)
 _WROTE_ON = re.compile(r"^\s*(?P<who>.{2,120}?)\s+wrote\s+on\s+(?P<date>.+?)\s*:\s*$")
@@ -23,6 +23,9 @@ _WROTE = re.compile(r"^\s*(?:-{2,3}\s*)?(?P<who>[A-Z\"'][^:]{1,100}?)\s+wrote\s*
 # An attribution line may wrap once ("On Mon, May 17, 2010 at 2:14 PM, David Venturella\n<...>
 # wrote:"); a longer "wrote:" sentence is prose.
 MAX_ATTRIBUTION_WORDS = 16
+# A quoted subject wraps onto at most this many lines.
+WRAPPED_SUBJECT_LINES = 2
+_QUOTE_MARKS = re.compile(r"^\s*(?:>\s?)+")
 
 
 def split_chain(
@@ -43,12 +46,43 @@ def split_chain(
     elif block is not None:
         start, end = block_start, block.end
         quoted = email_from_block(block, zone, fallback_subject=subject)
+        end = _complete_wrapped_subject(quoted, subject, lines, end)
         rest = lines[end:]
     else:
         return lines, []
     own_quoted, earlier = split_chain(rest, quoted.subject, zone)
     fill_text(quoted, own_quoted, lines[start:end])
     return lines[:start], [quoted, *earlier]
+
+
+def _complete_wrapped_subject(email: Email, reply_subject: str, lines: list[Line], end: int) -> int:
+    """Where the quoted header ends once its subject is whole. A narrow quoted print wraps the
+    subject anywhere ("Subject: Select Benefits Members I Open Enrollment" / "May 21-June 8,
+    2007"): the lines after the block that complete it into the reply's subject belong to it."""
+    target = _letters(reply_subject)
+    subject = email.subject
+    if email.subject_inferred or not _letters(subject) or not target.startswith(_letters(subject)):
+        return end
+    index = end
+    for _ in range(WRAPPED_SUBJECT_LINES):
+        while index < len(lines) and not lines[index].text.strip():
+            index += 1
+        if index >= len(lines):
+            break
+        longer = f"{subject} {_QUOTE_MARKS.sub('', lines[index].text).strip()}"
+        if not target.startswith(_letters(longer)):
+            break
+        subject, index = longer, index + 1
+        if _letters(subject) == target:
+            email.subject = tidy_subject(subject)
+            return index
+    return end
+
+
+def _letters(subject: str) -> str:
+    """A subject's letters and digits, its prefixes aside: compared across prints and OCR's
+    spacing."""
+    return re.sub(r"[^a-z0-9]", "", normalize_subject(subject))
 
 
 def quote_start(lines: list[Line], start: int) -> int:
