@@ -366,7 +366,8 @@ class DocumentWriter:
 
     @staticmethod
     def _complete(document: Document, email: Email, parent: Document | None) -> None:
-        """A later copy may print what an earlier one lacked (a Message-ID, recipients)."""
+        """A later copy may print what an earlier one lacked (a Message-ID, recipients, its own
+        subject line)."""
         changed = []
         for name in ("message_id", "in_reply_to", "references"):
             if not getattr(document, name) and getattr(email, name):
@@ -375,6 +376,10 @@ class DocumentWriter:
         if document.sent_at is None and email.sent_at is not None:
             document.sent_at, document.date_raw = email.sent_at, email.date_raw[:200]
             changed += ["sent_at", "date_raw"]
+        if document.subject_inferred and not email.subject_inferred and email.subject:
+            # A copy printed with its Subject line replaces the subject taken from a reply.
+            document.subject, document.subject_inferred = email.subject, False
+            changed += ["subject", "subject_inferred"]
         if not document.attachments and email.attachments:
             document.attachments = email.attachments
             changed.append("attachments")

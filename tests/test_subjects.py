@@ -84,3 +84,31 @@ def test_ocr_spacing_is_taken_out_of_subjects(ocr, printed):
 )
 def test_a_forwarded_subjects_closing_bracket_misread_by_ocr(ocr, printed):
     assert tidy_subject(ocr) == printed
+
+
+@pytest.mark.django_db
+def test_a_subject_taken_from_a_reply_gives_way_to_the_printed_one(tmp_path, media_root):
+    """501.pdf: an email first met quoted under "On ... wrote:" takes its reply's subject without
+    the prefix; its own printing, with "Subject: Re: Daycare", shows what it really said."""
+    from documents.models import Document
+    from tests.conftest import run_import
+
+    (tmp_path / "1-reply.eml").write_text(
+        "From: Karen Rehfeld <karen@example.gov>\nTo: gov.sarah@yahoo.com\n"
+        "Subject: Re: Daycare\nDate: Sun, 10 Jun 2007 13:30:00 -0800\n\n"
+        "A terrific idea.\n\n"
+        "On Sun, Jun 10, 2007 at 10:04 AM, gov.sarah@yahoo.com wrote:\n"
+        "> The First Gentleman is game for June 16.\n"
+    )
+    (tmp_path / "2-original.eml").write_text(
+        "From: gov.sarah@yahoo.com\nTo: Karen Rehfeld <karen@example.gov>\n"
+        "Subject: Re: Daycare\nDate: Sun, 10 Jun 2007 10:04:00 -0700\n\n"
+        "The First Gentleman is game for June 16.\n"
+    )
+    run_import([tmp_path / "1-reply.eml"])
+    quoted = Document.objects.get(body__startswith="The First Gentleman")
+    assert (quoted.subject, quoted.subject_inferred) == ("Daycare", True)
+    run_import([tmp_path / "2-original.eml"], name="second")
+    quoted.refresh_from_db()
+    assert Document.objects.filter(body__startswith="The First Gentleman").count() == 1
+    assert (quoted.subject, quoted.subject_inferred) == ("Re: Daycare", False)
