@@ -27,6 +27,7 @@ EVERYONE = {"Reader", "Editor", "Admin"}
 READ_ONLY = {
     "home",
     "document",
+    "document-text",
     "threads",
     "thread",
     "thread-json",
