@@ -29,6 +29,7 @@ from documents.importer import (
     FINAL_STATUSES,
     BatchImporter,
     BatchOptions,
+    stored_name,
     update_batch_counters,
 )
 from documents.ingest import SourceInput, iter_entries, zip_problem
@@ -267,7 +268,7 @@ def _needs_import(job: ImportJob, entry: SourceInput, settled: set[str]) -> bool
     file is read again: its own content is then skipped as already imported)."""
     if job.kind == ImportJob.Kind.REPLACE or (job.only_names and entry.name not in job.only_names):
         return True
-    return entry.name[:500] not in settled
+    return stored_name(entry.name) not in settled
 
 
 class _Tracker:

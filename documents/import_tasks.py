@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from documents.import_jobs import run_job
+from documents.ingest import error_reason
 from documents.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ def run_import_job(job_id: int) -> None:
         logger.exception("import job %s stopped", job_id)
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED,
-            error=f"{type(error).__name__}: {error}",
+            error=error_reason(error),
             finished_at=timezone.now(),
         )
         raise

@@ -2,7 +2,9 @@
 
 Each source file is parsed outside the database, then written in one transaction, so an
 interrupted import leaves only whole files behind. A file whose content (sha256) is already
-imported is skipped; a file that failed before is retried.
+imported is skipped; a file that failed before is retried. Every file given is reported, each
+under its own name: an empty file, a link, a copy of a file that failed, a name too long to keep
+whole.
 """
 
 from __future__ import annotations
@@ -38,10 +40,12 @@ from documents.ingest import (
     PlaceRef,
     SourceInput,
     count_pages,
+    error_reason,
     extract_page_list,
     extract_pages,
     iter_sources,
     parse_file,
+    readable_reason,
     sniff,
 )
 from documents.models import AuditEntry, Batch, Jurisdiction, JurisdictionAlias, SourceFile
@@ -60,6 +64,11 @@ FINAL_STATUSES = (
     SourceFile.Status.NEEDS_OCR,
     SourceFile.Status.ENCRYPTED,
 )
+NAME_CHARS = SourceFile._meta.get_field("original_name").max_length
+# A longer name keeps its start and end (folders, then the file's own name) around a digest of
+# the whole, so that two long names that differ only in the middle stay two files.
+_NAME_END_CHARS = (NAME_CHARS - 14) // 2
+EMPTY_FILE = "empty (0 bytes): there is nothing in it to import"
 
 
 @dataclass
@@ -188,13 +197,19 @@ class BatchImporter:
                 0,
                 f"cannot be read: {error}",
             )
+        if not data:  # empty files share one sha256: each is reported under its own
+            return self._record_failure(
+                source, _sha256(b"empty:" + source.name.encode()), 0, EMPTY_FILE
+            )
         sha = _sha256(data)
         existing = (
             SourceFile.objects.filter(sha256=sha)
             .exclude(status=SourceFile.Status.DUPLICATE)
             .first()
         )
-        if existing is not None and existing.status in FINAL_STATUSES:
+        if existing is not None and (
+            existing.status in FINAL_STATUSES or _other_file_of(existing, self.batch, source)
+        ):
             return self._already_imported(source, existing)
         detected = sniff(data[:HEAD_BYTES])
         stored = store_copy(data, sha, detected)
@@ -204,7 +219,7 @@ class BatchImporter:
                 if existing is not None:
                     existing.delete()  # a failed or unfinished earlier attempt
                 SourceFile.objects.filter(
-                    batch=self.batch, original_name=source.name[:500]
+                    batch=self.batch, original_name=stored_name(source.name)
                 ).delete()
                 outcome = self._write(source, sha, len(data), detected, stored, parsed)
                 archive_changed()  # figures kept for the archive as it was are out of date
@@ -215,7 +230,7 @@ class BatchImporter:
                 source,
                 sha,
                 len(data),
-                f"could not be imported: {type(error).__name__}: {error}",
+                f"could not be imported: {error_reason(error)}",
                 detected,
             )
 
@@ -249,7 +264,7 @@ class BatchImporter:
     def _write(self, source, sha, size, detected, stored, parsed: ParsedFile) -> FileOutcome:
         source_file = SourceFile.objects.create(
             batch=self.batch,
-            original_name=source.name[:500],
+            original_name=stored_name(source.name),
             sha256=sha,
             size=size,
             detected_type=detected if detected in SourceFile.FileType.values else "unknown",
@@ -263,17 +278,19 @@ class BatchImporter:
         for item in parsed.items:
             writer.add(item)
         result: WriteResult = writer.finish()
-        source_file.status, source_file.error = parsed.status, parsed.error
+        source_file.status, source_file.error = parsed.status, readable_reason(parsed.error)
         source_file.page_count = result.pages or None
-        source_file.warnings = [
-            {"text": text, "document": None, "page": None} for text in parsed.warnings
-        ] + result.warnings
+        source_file.warnings = (
+            name_warnings(source.name)
+            + [{"text": text, "document": None, "page": None} for text in parsed.warnings]
+            + result.warnings
+        )
         source_file.save(update_fields=["status", "error", "page_count", "warnings"])
         refresh_threads(result.thread_ids)
         return FileOutcome(
             name=source.name,
             status=parsed.status,
-            reason=parsed.error,
+            reason=source_file.error,
             emails=len(result.document_ids),
             new_emails=result.created,
             warnings=source_file.warnings,
@@ -282,12 +299,13 @@ class BatchImporter:
         )
 
     def _already_imported(self, source: SourceInput, existing: SourceFile) -> FileOutcome:
-        if existing.batch_id == self.batch.pk and existing.original_name == source.name[:500]:
+        name = stored_name(source.name)
+        if existing.batch_id == self.batch.pk and existing.original_name == name:
             return FileOutcome(source.name, "skipped", "already imported")
         # A copy under another name (or in place of a file of that name that failed).
         SourceFile.objects.update_or_create(
             batch=self.batch,
-            original_name=source.name[:500],
+            original_name=name,
             defaults={
                 "sha256": existing.sha256,
                 "size": existing.size,
@@ -296,12 +314,14 @@ class BatchImporter:
                 "duplicate_of": existing,
                 "imported_at": timezone.now(),
                 "error": "",
+                "warnings": name_warnings(source.name),
             },
         )
+        failed = f", which failed: {existing.error}" if existing.needs_attention else ""
         return FileOutcome(
             source.name,
             "duplicate",
-            f"same content as {existing.original_name} in batch {existing.batch.name}",
+            f"same content as {existing.original_name} in batch {existing.batch.name}{failed}",
         )
 
     def fail(self, source: SourceInput, reason: str) -> FileOutcome:
@@ -320,13 +340,14 @@ class BatchImporter:
         return self._record_failure(source, sha, len(data), reason, kind)
 
     def _record_failure(self, source, sha, size, reason, detected="unknown") -> FileOutcome:
+        reason = readable_reason(reason)
         with transaction.atomic():
             SourceFile.objects.filter(sha256=sha).exclude(
                 status=SourceFile.Status.DUPLICATE
             ).delete()
             SourceFile.objects.update_or_create(
                 batch=self.batch,
-                original_name=source.name[:500],
+                original_name=stored_name(source.name),
                 defaults={
                     "sha256": sha,
                     "size": size,
@@ -334,6 +355,7 @@ class BatchImporter:
                     "status": SourceFile.Status.FAILED,
                     "error": reason,
                     "duplicate_of": None,
+                    "warnings": name_warnings(source.name),
                 },
             )
         return FileOutcome(source.name, "failed", reason)
@@ -393,6 +415,32 @@ def place_index() -> PlaceIndex:
         (alias, key, PlaceRef(pk, kind, state, abbreviation, large=_large(kind, population)))
         for alias, key, pk, kind, state, abbreviation, population in rows.iterator(chunk_size=5000)
     )
+
+
+def stored_name(name: str) -> str:
+    """A file's name as ``SourceFile.original_name`` keeps it: whole when it fits."""
+    if len(name) <= NAME_CHARS:
+        return name
+    digest = _sha256(name.encode())[:12]
+    return f"{name[:_NAME_END_CHARS]}…{digest}…{name[-_NAME_END_CHARS:]}"
+
+
+def name_warnings(name: str) -> list[dict]:
+    """The warning a file whose name was cut carries (as ``SourceFile.warnings`` keeps them)."""
+    if len(name) <= NAME_CHARS:
+        return []
+    text = (
+        f"its name is {len(name):,} characters, more than the {NAME_CHARS:,} kept; its middle "
+        f"was cut. Whole name: {name}"
+    )
+    return [{"text": text, "document": None, "page": None}]
+
+
+def _other_file_of(existing: SourceFile, batch: Batch, source: SourceInput) -> bool:
+    """Whether ``existing`` (a file that failed or is unfinished) is another file of this batch
+    with the same content: this one is then its copy, and reading it again would take the
+    other's report away."""
+    return existing.batch_id == batch.pk and existing.original_name != stored_name(source.name)
 
 
 def _large(kind: str, population: int | None) -> bool:

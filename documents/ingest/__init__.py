@@ -13,6 +13,7 @@ from documents.ingest.exemptions import EXEMPTIONS, exemption_spans, find_exempt
 from documents.ingest.pdf_production import parse_pdf
 from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, extract_pages
 from documents.ingest.places import LARGE_CITY_POPULATION, PlaceIndex, PlaceRef
+from documents.ingest.reasons import error_reason, readable_reason
 from documents.ingest.records import Address, Email, OtherDocument, PageRecord, ParsedFile
 from documents.ingest.rfc822 import parse_eml, parse_mbox
 from documents.ingest.sniff import HEAD_BYTES, sniff
@@ -42,6 +43,7 @@ __all__ = [
     "SourceInput",
     "UnsafeArchive",
     "count_pages",
+    "error_reason",
     "exemption_spans",
     "expand",
     "extract_page_list",
@@ -52,6 +54,7 @@ __all__ = [
     "normalize_subject",
     "pages_in",
     "parse_file",
+    "readable_reason",
     "sniff",
     "zip_problem",
 ]
@@ -76,5 +79,5 @@ def parse_file(path: Path, detected_type: str, zone: str | tzinfo, pages=None) -
         return ParsedFile(detected_type, status="failed", error="too deeply nested to read")
     except Exception as error:
         return ParsedFile(
-            detected_type, status="failed", error=f"cannot be read: {type(error).__name__}: {error}"
+            detected_type, status="failed", error=f"cannot be read: {error_reason(error)}"
         )

@@ -18,6 +18,7 @@ from documents.ingest.addresses import parse_address, parse_address_list
 from documents.ingest.chains import body_text, set_date, split_chain
 from documents.ingest.exemptions import find_exemptions
 from documents.ingest.headers import Line
+from documents.ingest.reasons import error_reason
 from documents.ingest.records import Email, ParsedFile
 
 _PARSER = BytesParser(policy=policy.default)
@@ -29,7 +30,7 @@ _BOUNDARY = re.compile(rb'boundary="?([^";\r\n]+)"?', re.IGNORECASE)
 
 def parse_eml(data: bytes, zone: str | tzinfo) -> ParsedFile:
     message = _PARSER.parsebytes(repair_header_folding(data))
-    if not any(message.get(name) for name in ("From", "Date", "Subject", "Message-ID")):
+    if not any(_header(message, name, []) for name in ("From", "Date", "Subject", "Message-ID")):
         return ParsedFile("eml", status="failed", error="no email headers (From, Date, Subject)")
     return ParsedFile("eml", items=[email_from_message(message, zone)])
 
@@ -49,7 +50,7 @@ def _mbox_emails(parsed: ParsedFile, box: mailbox.mbox, zone) -> Iterator[Email]
                 message = _PARSER.parsebytes(repair_header_folding(box.get_bytes(key)))
                 email = email_from_message(message, zone)
             except Exception as error:  # one damaged message must not lose the others
-                parsed.warnings.append(f"message {index} cannot be read: {error}")
+                parsed.warnings.append(f"message {index} cannot be read: {error_reason(error)}")
                 continue
             read += 1
             yield email
@@ -113,8 +114,8 @@ def email_from_message(message: EmailMessage, zone: str | tzinfo) -> Email:
         cc=parse_address_list(_display_list(_header(message, "Cc", warnings))),
         bcc=parse_address_list(_display_list(_header(message, "Bcc", warnings))),
         subject=" ".join(_header(message, "Subject", warnings).split()),
-        message_id=_first_id(_header(message, "Message-ID", warnings)),
-        in_reply_to=_first_id(_header(message, "In-Reply-To", warnings)),
+        message_id=_id_header(message, "Message-ID", warnings),
+        in_reply_to=_id_header(message, "In-Reply-To", warnings),
         references=" ".join(_MESSAGE_ID.findall(_header(message, "References", warnings))),
         attachments=list(_attachments(message, warnings)),
         warnings=warnings,
@@ -131,14 +132,32 @@ def email_from_message(message: EmailMessage, zone: str | tzinfo) -> Email:
 
 
 def _header(message: EmailMessage, name: str, warnings: list[str]) -> str:
-    """A header as text; a header the policy cannot parse is read raw rather than lost."""
+    """A header as text; a header the policy cannot parse is read raw rather than lost (the
+    policy parses it again on every access, so the raw value is read without it)."""
     try:
         value = message.get(name)
         return "" if value is None else str(value)
     except Exception as error:
-        warnings.append(f"{name} header damaged ({error}); kept as printed")
-        raw = message.get_all(name, failobj=[""])
-        return str(raw[0]) if raw else ""
+        warnings.append(f"{name} header damaged ({error_reason(error)}); kept as printed")
+        return _raw_header(message, name)
+
+
+def _raw_header(message: EmailMessage, name: str) -> str:
+    raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
+    return " ".join(str(raw).split())
+
+
+def _id_header(message: EmailMessage, name: str, warnings: list[str]) -> str:
+    """The first ID of a Message-ID or In-Reply-To header. A damaged one is left out, with a
+    warning, never the email: a guessed ID could merge two emails or thread one wrongly."""
+    try:
+        value = message.get(name)
+    except Exception:
+        warnings.append(
+            f"{name} header damaged and left out; as printed: {_raw_header(message, name)[:200]}"
+        )
+        return ""
+    return "" if value is None else _first_id(str(value))
 
 
 def _display(value: str) -> str:

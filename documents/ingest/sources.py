@@ -18,6 +18,11 @@ MAX_ZIP_TOTAL_BYTES = 20 * 1024**3
 # A member that inflates more than this many times over (and past 10 MB) is a bomb.
 MAX_COMPRESSION_RATIO = 200
 _RATIO_FLOOR_BYTES = 10 * 1024**2
+# A link in a release folder is not followed (it may lead anywhere on the server), but reported.
+SYMLINK_SKIPPED = (
+    "skipped: a symbolic link, not followed (it may lead outside the release); "
+    "put the file it points to in its place to import it"
+)
 
 
 class UnsafeArchive(ValueError):
@@ -63,17 +68,22 @@ def iter_entries(paths: list[Path]) -> Iterator[SourceInput]:
     each one a unit the import worker can give a time limit (with ``expand``)."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
-                yield from _entries(child, child.relative_to(path).as_posix())
+            for child in sorted(p for p in path.rglob("*") if p.is_symlink() or p.is_file()):
+                yield from _entries(child, child.relative_to(path).as_posix(), in_folder=True)
         elif path.is_file():
             yield from _entries(path, path.name)
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
 
 
-def _entries(path: Path, name: str) -> Iterator[SourceInput]:
+def _entries(path: Path, name: str, in_folder: bool = False) -> Iterator[SourceInput]:
+    """The file or the ZIP's members; a link found in a folder is reported, not followed (a
+    path given by name is read wherever it leads: whoever gave it chose it)."""
     if name.startswith(".") or "/." in name:
         return  # hidden files (.DS_Store, ._resource forks) are not part of a release
+    if in_folder and path.is_symlink():
+        yield SourceInput(name=name, path=path, refused=SYMLINK_SKIPPED)
+        return
     with path.open("rb") as handle:
         head = handle.read(4)
     if head == b"PK\x03\x04":
