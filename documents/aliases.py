@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from documents import audit
+from documents.fitting import nul_problem
 from documents.gazetteer import normalize_place_name
 from documents.ingest.addresses import parse_address, person_keys
 from documents.models import AuditEntry, Jurisdiction, JurisdictionAlias, Person, PersonAlias
@@ -24,6 +25,8 @@ def _text(text: str) -> str:
         raise AliasError("Give the spelling to add.")
     if len(text) > MAX_ALIAS_LENGTH:
         raise AliasError(f"A spelling is at most {MAX_ALIAS_LENGTH} characters.")
+    if problem := nul_problem("A spelling", text):
+        raise AliasError(problem)
     return text
 
 

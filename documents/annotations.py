@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 from documents import audit, roles
+from documents.fitting import nul_problem
 from documents.models import Annotation, AuditEntry, Document, Thread
 
 QUOTE_CONTEXT = 32  # characters kept before and after a quote
@@ -129,6 +130,8 @@ def _checked(user, body: str, visibility: str) -> tuple[str, str]:
     body = body.strip()
     if not body:
         raise NoteError("Write something in the note.")
+    if problem := nul_problem("A note", body):
+        raise NoteError(problem)
     if len(body) > MAX_NOTE:
         raise NoteError(f"A note is at most {MAX_NOTE:,} characters.")
     if visibility not in Annotation.Visibility.values:
@@ -164,6 +167,8 @@ def add_note(
             raise NoteError("A passage belongs to an email; choose one.")
         if len(quote) > MAX_QUOTE:
             raise NoteError(f"Choose a passage of at most {MAX_QUOTE:,} characters.")
+        if problem := nul_problem("The passage", quote, prefix, suffix):
+            raise NoteError(problem)
         if locate(document.body, quote, prefix, suffix) is None:
             raise NoteError("That passage is not in the email's text; select it again.")
     with transaction.atomic():

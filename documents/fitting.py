@@ -27,6 +27,18 @@ def fit(model: type[Model], field: str, value: str, warnings: list[str], what: s
     return value[:limit]
 
 
+def nul_problem(what: str, *texts: str) -> str:
+    """Why typed ``texts`` cannot be stored, "" when they can. PostgreSQL refuses the NUL
+    character in text; one pasted from a binary file (or sent on purpose) gets this answer in
+    the form rather than an error page."""
+    if any("\x00" in text for text in texts):
+        return (
+            f"{what} cannot hold the NUL character (\\0), often pasted from a binary file; "
+            "remove it and try again."
+        )
+    return ""
+
+
 def fit_address(
     address: Address, model: type[Model], raw_field: str, warnings: list[str], what: str
 ) -> Address:

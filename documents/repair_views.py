@@ -17,7 +17,11 @@ CHANGES_PER_PAGE = 50
 def _thread_named(value: str) -> Thread | None:
     """A thread by its number, also written as "#123" or pasted as its address."""
     digits = value.strip().rstrip("/").rsplit("/", 1)[-1].lstrip("#")
-    return Thread.objects.filter(pk=int(digits)).first() if digits.isdigit() else None
+    return (
+        Thread.objects.filter(pk=int(digits)).first()
+        if digits.isdecimal() and digits.isascii()
+        else None
+    )
 
 
 @require_POST

@@ -49,8 +49,7 @@ def add_tags(request, pk: int):
 @roles.requires(roles.TAG)
 def remove_tag(request, pk: int, slug: str):
     thread = get_object_or_404(Thread, pk=pk)
-    tag = get_object_or_404(thread.tags, slug=slug)
-    tagging.remove_tag(thread, tag, request.user)
+    tagging.remove_tag(thread, slug, request.user)
     return _answer(request, thread)
 
 

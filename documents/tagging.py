@@ -12,6 +12,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from documents import audit
+from documents.fitting import nul_problem
 from documents.models import AuditEntry, Thread
 
 # taggit's Tag.name is 100 characters.
@@ -28,6 +29,8 @@ class TagError(ValueError):
 
 def parse_tag_names(text: str) -> list[str]:
     """Comma-separated names, spaces collapsed, duplicates (in any case) dropped."""
+    if problem := nul_problem("A tag", text):
+        raise TagError(problem)
     names: dict[str, str] = {}
     for piece in text.split(","):
         name = _SPACES.sub(" ", piece).strip()
@@ -66,11 +69,19 @@ def add_tags(thread: Thread, text: str, user) -> list[str]:
     return new
 
 
-def remove_tag(thread: Thread, tag: Tag, user) -> None:
+def remove_tag(thread: Thread, slug: str, user) -> bool:
+    """Take the tag off the thread. A tag already gone (another editor took it off, or the
+    page was out of date) is no error: nothing changes, nothing is logged, and False says so."""
     with transaction.atomic():
+        # One editor at a time: a second removal waits here, then finds the tag gone.
+        list(Thread.objects.select_for_update().filter(pk=thread.pk).values_list("pk"))
+        tag = thread.tags.filter(slug=slug).first()
+        if tag is None:
+            return False
         thread.tags.remove(tag)
         target, url = _target(thread)
         audit.record(user, AuditEntry.Action.TAG_REMOVED, target, url, tag=tag.name)
+    return True
 
 
 # Tags are listed ignoring case everywhere ("opt-out" before "Santa Clara"), as /tags/ lists them.
@@ -88,7 +99,7 @@ def tags_in_use() -> QuerySet:
 def suggest(typed: str) -> list[Tag]:
     """Existing tags for an editor typing ``typed``: those starting with it first, then those
     holding it, most used first within each."""
-    typed = _SPACES.sub(" ", typed).strip()[:MAX_TAG_LENGTH]
+    typed = _SPACES.sub(" ", typed.replace("\x00", "")).strip()[:MAX_TAG_LENGTH]
     tags = tags_in_use()
     if not typed:
         return list(tags.order_by("-threads", "name")[:SUGGESTIONS_SHOWN])

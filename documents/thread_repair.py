@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from documents import audit
 from documents.archive_cache import archive_changed
+from documents.fitting import nul_problem
 from documents.models import Annotation, AuditEntry, Document, Thread, ThreadChange
 from documents.threads import THREAD_WINDOW, refresh_threads
 from search.tasks import index_threads
@@ -39,6 +40,7 @@ def merge_threads(source: Thread, target: Thread, user, reason: str = "") -> Thr
     """Every email of ``source`` goes to ``target``; ``source`` is deleted."""
     if source.pk == target.pk:
         raise RepairError("A thread cannot be merged into itself.")
+    _check_reason(reason)
     with transaction.atomic():
         _lock(source, target)
         moves = [[pk, source.pk, target.pk] for pk in source.documents.values_list("pk", flat=True)]
@@ -60,6 +62,7 @@ def merge_threads(source: Thread, target: Thread, user, reason: str = "") -> Thr
 
 def move_email(document: Document, target: Thread | None, user, reason: str = "") -> ThreadChange:
     """``document`` goes to ``target``, or to a new thread of its own when ``target`` is None."""
+    _check_reason(reason)
     with transaction.atomic():
         document = Document.objects.select_related("thread").get(pk=document.pk)  # as it is now
         source = document.thread
@@ -91,6 +94,11 @@ def move_email(document: Document, target: Thread | None, user, reason: str = ""
             change=change.pk,
         )
     return change
+
+
+def _check_reason(reason: str) -> None:
+    if problem := nul_problem("The reason", reason):
+        raise RepairError(problem)
 
 
 def _lock(*threads: Thread) -> None:
