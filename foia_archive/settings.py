@@ -141,6 +141,11 @@ HAYSTACK_CONNECTIONS = {
 # service and the task worker write the index in batches (see search/).
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
+# Seconds of index work one search may take (a normal one takes a fraction of one); past it the
+# search stops and the page says the query is too broad (search/limits.py).
+SEARCH_TIME_BUDGET = env.parse_seconds(
+    "SEARCH_TIME_BUDGET", os.environ.get("SEARCH_TIME_BUDGET"), 5
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -8,6 +8,8 @@
   Phrases are looked up in the word-pair field, which keeps the positions instead.
 - Writes take the index lock with retries, in the batches the caller hands over.
 - Reads do not come here: ``search.searcher`` keeps one searcher per process.
+- The index is the folder ``WHOOSH_PATH/CURRENT`` names, when there is one (``search.index``):
+  each write looks again, so a writer follows a rebuild to the new folder.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from whoosh import formats
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
+from search.index import index_path
 from search.search_indexes import EXACT_FIELDS, PAIRS_FIELD
 
 # Fields with a column: sorted by, or counted with one value per email.
@@ -29,7 +32,12 @@ WRITE_LOCK_SECONDS = 60.0
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **connection_options) -> None:
+        super().__init__(connection_alias, **connection_options)
+        self.root = self.path  # WHOOSH_PATH; self.path is the index folder in it
+
     def setup(self) -> None:
+        self.path = str(index_path(self.root))
         super().setup()
         self.storage = FileStorage(self.path, supports_mmap=False)
         self.index = self.storage.open_index(schema=self.schema)
@@ -53,6 +61,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def update(self, index, iterable, commit=True) -> None:
         """Write one batch, waiting for the lock while another writer (an import, the worker)
         holds it."""
+        self._follow_rebuild()
         if not self.setup_complete:
             self.setup()
         deadline = time.monotonic() + WRITE_LOCK_SECONDS
@@ -78,6 +87,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def remove_ids(self, identifiers: list[str]) -> None:
         """Delete entries by haystack id ("documents.document.12"), in one commit."""
+        self._follow_rebuild()
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
@@ -85,6 +95,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         for identifier in identifiers:
             writer.delete_by_term(ID, identifier)
         writer.commit()
+
+    def _follow_rebuild(self) -> None:
+        """Write to the index folder the pointer names now (check_index --fix moved it)."""
+        if self.setup_complete and self.path != str(index_path(self.root)):
+            self.setup_complete = False
 
 
 class ArchiveWhooshEngine(WhooshEngine):

@@ -68,6 +68,14 @@ class IndexCache:
             self._live = frozenset(self.searcher.reader().all_doc_ids())
         return self._live
 
+    def warm(self, fieldnames) -> None:
+        """Build these fields' tables and the date order now, so that a search's time budget
+        is spent on the search, not on the tables the first search after a change builds."""
+        for fieldname in fieldnames:
+            self.table(fieldname)
+        if self._date_keys is None and self.searcher.doc_count_all():  # an empty index has none
+            self._build_dates()
+
     def table(self, fieldname: str) -> FieldTable:
         if fieldname not in self._tables:
             self._tables[fieldname] = self._build_table(fieldname)
@@ -93,7 +101,7 @@ class IndexCache:
         sent = array("Q")
         for segment_reader, _ in reader.leaf_readers():
             column = segment_reader.column_reader(DATE_FIELD, translate=False)
-            sent.extend(_numbers(column, segment_reader.doc_count_all()))
+            sent.extend(column_values(column, segment_reader.doc_count_all()))
         undated = self.searcher.schema[DATE_FIELD].default  # what the column holds for no date
         dated = sorted(
             (docnum for docnum in self.live if sent[docnum] != undated), key=sent.__getitem__
@@ -139,10 +147,10 @@ def _load_lengths(searcher: Searcher) -> None:
             name = _lenfield(fieldname)
             column = perdoc._cached_reader(name, LENGTHS_COLUMN)
             if column is not None:
-                perdoc._readers[name] = _numbers(column, segment_reader.doc_count_all())
+                perdoc._readers[name] = column_values(column, segment_reader.doc_count_all())
 
 
-def _numbers(column, doccount: int) -> array | list:
+def column_values(column, doccount: int) -> array | list:
     """A numeric column's values for every email of a segment, read at once. Whoosh's own
     ``load()`` reads them one by one, a system call each without mmap."""
     if not isinstance(column, NumericColumn.Reader):  # a segment without the column

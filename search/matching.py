@@ -5,7 +5,7 @@ fields, exclusions). The narrowing parts become a set of emails from the searche
 tables. Plain words are read as whole posting blocks (``search.postings``), which give the
 matched set and every match's score at once; other queries (phrases, prefixes) are matched and
 scored by Whoosh in one pass that gives both. Pages sorted by date come from the cached date
-order.
+order. Whatever grows with the matches checks the search's time budget (``search.limits``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from whoosh import query as q
 from whoosh.searching import Searcher
 
 from search.index_cache import DATE_FIELD, IndexCache
+from search.limits import AllDocs, WithinBudget, check
 from search.postings import docs_of, scores_of
 from search.search_indexes import EXACT_FIELDS
 
@@ -27,6 +28,7 @@ FILTER_FIELDS = {*EXACT_FIELDS, DATE_FIELD, "thread"}
 
 def matching(searcher: Searcher, cache: IndexCache, query: q.Query) -> set[int]:
     """The document numbers ``query`` matches."""
+    check()
     if isinstance(query, q.Every):
         return set(cache.live)
     if isinstance(query, q.DateRange) and query.fieldname == DATE_FIELD and _half_open(query):
@@ -51,7 +53,11 @@ def matching(searcher: Searcher, cache: IndexCache, query: q.Query) -> set[int]:
             found |= matching(searcher, cache, part)
         return found
     plain = docs_of(searcher, query)
-    return plain if plain is not None else set(searcher.docs_for_query(query))
+    if plain is not None:
+        return plain
+    every = AllDocs()
+    searcher.search_with_collector(query, WithinBudget(every))
+    return every.docset
 
 
 def _half_open(query: q.DateRange) -> bool:
@@ -126,7 +132,10 @@ def find(
         docs = plain if allowed is None else plain & allowed
     else:
         top = _TopAndAll(max(count, 1))
-        collector = top if allowed is None else collectors.FilterCollector(top, allow=allowed)
+        budgeted = WithinBudget(top)
+        collector = (
+            budgeted if allowed is None else collectors.FilterCollector(budgeted, allow=allowed)
+        )
         searcher.search_with_collector(words, collector)
         docs = top.docset
         ranked = [(hit.docnum, hit.score) for hit in collector.results()]

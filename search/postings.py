@@ -22,6 +22,8 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from search.limits import check
+
 # A segment's field lengths: one byte per email, in Whoosh's length coding.
 Lengths = Sequence[int]
 
@@ -142,6 +144,7 @@ def _term_blocks(
         reader = leaf.reader()
         lengths = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         for ids, weights in segment_blocks(reader, fieldname, text):
+            check()  # the search's time budget
             yield offset, ids, weights, lengths
 
 

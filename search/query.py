@@ -17,6 +17,7 @@ from whoosh import query as q
 from whoosh.fields import Schema
 
 from documents.ingest import find_exemptions
+from search.limits import MIN_PREFIX_LETTERS
 from search.search_indexes import PAIRS_FIELD
 
 # What a user types before ":" and the index field it searches.
@@ -47,6 +48,9 @@ _TOKEN = re.compile(
 )
 _KINDS = ("code", "open", "close", "field", "phrase", "word")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+# Parentheses nested deeper are read as if absent: each level is a few frames of the parser's
+# recursion, and a few hundred "(" would exhaust Python's stack.
+MAX_NESTING = 8
 
 
 @dataclass
@@ -83,7 +87,7 @@ class QueryTranslator:
 
     def translate(self, text: str) -> ParsedQuery:
         self.notes: list[str] = []
-        self.tokens = self._tokenize(text)
+        self.tokens = self._flattened(self._tokenize(text))
         self.position = 0
         found = self._expression(field_name=None)
         while self.position < len(self.tokens):  # a ")" with no "(" before it
@@ -163,7 +167,7 @@ class QueryTranslator:
         if field_name == "date":
             return self._date(text)
         if field_name == "thread":
-            if text.isdigit():
+            if text.isascii() and text.isdigit() and int(text) <= self.schema["thread"].max_value:
                 return q.Term("thread", int(text))
             self.notes.append(f'thread: takes a thread number, not "{text}".')
             return q.NullQuery
@@ -171,13 +175,27 @@ class QueryTranslator:
             return self._exemption(text)
         if field_name == "bates":
             stamp = text.lower()
-            return q.Prefix("bates", stamp[:-1]) if stamp.endswith("*") else q.Term("bates", stamp)
+            if not stamp.endswith("*"):
+                return q.Term("bates", stamp)
+            return self._prefix(stamp, lambda stem: q.Prefix("bates", stem))
         if field_name in EXACT_FIELDS:
             return self._exact(EXACT_FIELDS[field_name], text)
-        if text.endswith("*") and len(text) > 1:
-            stem = text.rstrip("*").lower()
-            return self._each_field(field_name, lambda name: q.Prefix(name, stem))
+        if text.endswith("*"):
+            return self._prefix(
+                text.lower(),
+                lambda stem: self._each_field(field_name, lambda name: q.Prefix(name, stem)),
+            )
         return self._words(text, field_name)
+
+    def _prefix(self, text: str, build: Callable[[str], q.Query]) -> q.Query:
+        """A word ending in "*", refused when too short to stand for a few words only."""
+        stem = text.rstrip("*")
+        if len(stem) < MIN_PREFIX_LETTERS:
+            self.notes.append(
+                f'"{text}" was not searched: type at least {MIN_PREFIX_LETTERS} letters before a *.'
+            )
+            return q.NullQuery
+        return build(stem)
 
     def _phrase(self, text: str, field_name: str | None) -> q.Query:
         if field_name in EXACT_FIELDS:
@@ -277,6 +295,26 @@ class QueryTranslator:
                 )
             )
         return tokens
+
+    def _flattened(self, tokens: list[Token]) -> list[Token]:
+        """The tokens without the parentheses nested deeper than MAX_NESTING."""
+        kept, depth, dropped = [], 0, []  # dropped: whether each open "(" was dropped
+        for token in tokens:
+            if token.kind == "open":
+                depth += 1
+                dropped.append(depth > MAX_NESTING)
+                if dropped[-1]:
+                    continue
+            elif token.kind == "close" and dropped:
+                depth -= 1
+                if dropped.pop():
+                    continue
+            kept.append(token)
+        if len(kept) < len(tokens):
+            self.notes.append(
+                f"Parentheses nested more than {MAX_NESTING} deep were read as if absent."
+            )
+        return kept
 
     def _peek_word(self, word: str) -> bool:
         return (

@@ -23,8 +23,9 @@ from whoosh import query as q
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
 
 from documents.models import Appearance, Document, Jurisdiction, Person
-from search.index import index_exists
+from search.index import IndexUnavailable, index_exists
 from search.index_cache import cache_for
+from search.limits import TooBroad, bound_expansions, budget
 from search.matching import find
 from search.query import QueryTranslator
 from search.search_indexes import PAIRS_FIELD, REDACTED
@@ -83,6 +84,7 @@ class SearchResult:
     months: list[FacetValue] = field(default_factory=list)  # every month with hits, in order
     notes: list[str] = field(default_factory=list)
     suggestion: str = ""
+    too_broad: bool = False  # stopped past its time budget or refused; the reason is in notes
 
     @property
     def pages(self) -> int:
@@ -155,11 +157,19 @@ def locate(
             return Located(result)
         whole = q.And([part for part in (query, narrow) if part is not None])
         cache = cache_for(searcher)
-        docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
-        result.total = len(docs)
-        if result.page > result.pages:  # past the last page: show the last
-            result.page = result.pages
-            docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
+        cache.warm(FACETS.values())
+        try:
+            with budget(settings.SEARCH_TIME_BUDGET):
+                bound_expansions(searcher.reader(), whole)
+                docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
+                result.total = len(docs)
+                if result.page > result.pages:  # past the last page: show the last
+                    result.page = result.pages
+                    docs, ranked = find(searcher, cache, whole, result.page * PER_PAGE, SORTS[sort])
+        except TooBroad as refusal:
+            result.notes.append(refusal.message)
+            result.too_broad, result.total = True, 0
+            return Located(result)
         on_page = [
             (int(searcher.stored_fields(docnum)["django_id"]), score)
             for docnum, score in ranked[(result.page - 1) * PER_PAGE :]
@@ -191,10 +201,16 @@ def text_marker(query_text: str) -> Callable[[str], SafeString]:
     words: frozenset[str] = frozenset()
     analyzer = None
     if query_text.strip() and index_exists():
-        with shared_searcher() as searcher:
-            parsed = _translator(searcher).translate(query_text.strip())
-            words = _highlight_words(searcher, None if parsed.is_empty else parsed.query)
-            analyzer = searcher.schema["text"].analyzer
+        try:
+            with shared_searcher() as searcher:
+                parsed = _translator(searcher).translate(query_text.strip())
+                query = None if parsed.is_empty else parsed.query
+                if query is not None:
+                    bound_expansions(searcher.reader(), query)
+                words = _highlight_words(searcher, query)
+                analyzer = searcher.schema["text"].analyzer
+        except (TooBroad, IndexUnavailable):
+            words = frozenset()  # the text is shown unmarked
 
     return lambda text: _marked_whole(text, words, analyzer)
 
@@ -374,6 +390,7 @@ def _suggestion(searcher, text: str) -> str:
         lowered = word.lower()
         unknown = (
             word.isalpha()
+            and len(lowered) > SPELLING_PREFIX  # Whoosh's suggester fails on shorter words
             and word not in ("AND", "OR", "NOT")
             and not reader.doc_frequency("spell_text", lowered)
         )

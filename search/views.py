@@ -1,8 +1,15 @@
-"""The search results page and the same search as JSON; the work is in search.service."""
+"""The search results page and the same search as JSON; the work is in search.service.
+
+Whatever is typed gets an answer: control characters are dropped, an overlong query is cut with
+a note, and a damaged index gives a 503 "search is being repaired" page, not an error.
+"""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.db import DataError, InternalError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,15 +19,28 @@ from documents.annotations import NOTES_FOUND_SHOWN, search_notes
 from documents.models import Document
 from search import service
 from search.examples import archive_examples
-from search.index import index_exists
+from search.index import IndexUnavailable, index_exists
 
 FILTER_NAMES = {*service.FACETS, "year"}
+# Characters of a query kept; the search box's language needs no more.
+QUERY_CHARS = 1000
+# NUL and other control characters: PostgreSQL refuses NUL, and none means anything in a query.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+REPAIRING = (
+    "Search is being repaired: the search index could not be read, and is being rebuilt from "
+    "the archive. Reading, browsing and everything else work meanwhile; try searching again in "
+    "a few minutes."
+)
+
+
+def _cleaned(text: str) -> str:
+    return _CONTROL.sub(" ", text)
 
 
 def _arguments(request: HttpRequest) -> dict:
     filters = []
     for raw in request.GET.getlist("f"):
-        name, _, value = raw.partition(":")
+        name, _, value = _cleaned(raw).partition(":")
         if name in FILTER_NAMES and value:
             filters.append((name, value))
     try:
@@ -28,7 +48,7 @@ def _arguments(request: HttpRequest) -> dict:
     except ValueError:
         page = 1
     return {
-        "text": request.GET.get("q", "")[:1000],
+        "text": _cleaned(request.GET.get("q", ""))[:QUERY_CHARS],
         "filters": filters,
         "sort": request.GET.get("sort", "relevance"),
         "page": page,
@@ -44,6 +64,32 @@ def _url(text: str, filters, sort: str, page: int = 1) -> str:
     return f"{reverse('search:results')}?{urlencode(pairs)}"
 
 
+def _search(request: HttpRequest) -> service.SearchResult:
+    typed = request.GET.get("q", "")
+    result = service.search(**_arguments(request))
+    if len(typed) > QUERY_CHARS:
+        result.notes.append(
+            f"The query was longer than {QUERY_CHARS:,} characters; only the first "
+            f"{QUERY_CHARS:,} were searched."
+        )
+    return result
+
+
+def _repairing(request: HttpRequest, template: str, context: dict):
+    context = {**context, "index_broken": True, "repairing": REPAIRING}
+    return render(request, template, context, status=503)
+
+
+def _notes_found(text: str, user) -> list:
+    """Notes holding the words; none when PostgreSQL refuses what was typed as a text search
+    (its parser gives up on some, such as fifty minus signs in a row)."""
+    try:
+        with transaction.atomic():
+            return search_notes(text, user)
+    except (DataError, InternalError):
+        return []
+
+
 def results(request: HttpRequest):
     arguments = _arguments(request)
     # haystack would create a missing index on first search; the web process never writes it.
@@ -51,7 +97,10 @@ def results(request: HttpRequest):
         return render(
             request, "search/results.html", {"query": arguments["text"], "index_missing": True}
         )
-    result = service.search(**arguments)
+    try:
+        result = _search(request)
+    except IndexUnavailable:
+        return _repairing(request, "search/results.html", {"query": arguments["text"]})
     filters, text, sort = arguments["filters"], result.text, result.sort
     labels = {(name, v.value): v.label for name, values in result.facets.items() for v in values}
     context = {
@@ -78,7 +127,7 @@ def results(request: HttpRequest):
         else "",
         "suggestion_url": _url(result.suggestion, filters, sort) if result.suggestion else "",
         # Notes are few and searched in PostgreSQL, so private notes never reach the index.
-        "notes": search_notes(text, request.user) if text and result.page == 1 else [],
+        "notes": _notes_found(text, request.user) if text and result.page == 1 else [],
         "notes_limit": NOTES_FOUND_SHOWN,
     }
     return render(request, "search/results.html", context)
@@ -87,7 +136,10 @@ def results(request: HttpRequest):
 def similar(request: HttpRequest, pk: int):
     """ "More like this": emails of other threads with the same telling words."""
     document = get_object_or_404(Document.objects.select_related("sender"), pk=pk)
-    hits = service.similar(document) if index_exists() else []
+    try:
+        hits = service.similar(document) if index_exists() else []
+    except IndexUnavailable:
+        return _repairing(request, "search/similar.html", {"document": document, "hits": []})
     return render(request, "search/similar.html", {"document": document, "hits": hits})
 
 
@@ -101,7 +153,10 @@ def api_search(request: HttpRequest) -> JsonResponse:
     """GET /api/search?q=...&f=sender:12&sort=newest&page=2: hits, facets and total as JSON."""
     if not index_exists():
         return JsonResponse({"error": "the search index has not been built"}, status=503)
-    result = service.search(**_arguments(request))
+    try:
+        result = _search(request)
+    except IndexUnavailable:
+        return JsonResponse({"error": REPAIRING}, status=503)
     return JsonResponse(
         {
             "query": result.text,
@@ -111,6 +166,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
             "sort": result.sort,
             "notes": result.notes,
             "suggestion": result.suggestion,
+            "too_broad": result.too_broad,
             "hits": [_hit_json(request, hit) for hit in result.hits],
             "facets": {
                 name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]

@@ -7,8 +7,10 @@ SHOWN_IDS = 20
 
 class Command(BaseCommand):
     help = (
-        "Compare the search index with the database: counts, emails missing from the index and "
-        "stray entries of emails that no longer exist. --fix indexes the missing, drops the stray."
+        "Compare the search index with the database: damaged index files, counts, emails missing "
+        "from the index and stray entries of emails that no longer exist. --fix indexes the "
+        "missing and drops the stray; a damaged index is rebuilt from the database in a new "
+        "folder and switched to."
     )
 
     def add_arguments(self, parser) -> None:
@@ -16,6 +18,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, fix: bool, **options) -> None:
         check = check_index(fix=fix)
+        if check.damage:
+            self.stderr.write(
+                f"The search index is damaged: {check.damage}\n"
+                "Search pages say search is being repaired. Run check_index --fix to rebuild "
+                "the index from the database."
+            )
+            raise SystemExit(1)
+        if check.rebuilt:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"The search index was damaged; rebuilt from the database in {check.rebuilt}."
+                )
+            )
         self.stdout.write(
             f"Database: {check.in_database:,} emails. Index: {check.in_index:,} entries."
         )

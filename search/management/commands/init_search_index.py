@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from search.index import ensure_index
+from search.index import IndexUnavailable, ensure_index
 
 
 class Command(BaseCommand):
@@ -9,4 +9,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        self.stdout.write(f"Search index ready: {ensure_index():,} emails indexed.")
+        try:
+            self.stdout.write(f"Search index ready: {ensure_index():,} emails indexed.")
+        except IndexUnavailable as error:
+            # The site still starts: only search pages wait for the repair.
+            self.stderr.write(
+                self.style.WARNING(
+                    f"The search index is damaged ({error}); search pages say search is being "
+                    "repaired until `manage.py check_index --fix` rebuilds it."
+                )
+            )
