@@ -506,10 +506,13 @@ class Appearance(models.Model):
         """Why this printing is the Document it names: each merge is explained where it is
         cited. Blank for printings imported before the reason was kept."""
 
-        NEW = "new", "First printing found"
-        MESSAGE_ID = "message_id", "Same Message-ID"
-        PRINTED_ALIKE = "alike", "Same sender, minute, subject and start of text (no Message-ID)"
-        SAME_TEXT = "same_text", "Same title and text"
+        NEW = "new", "the first printing found"
+        MESSAGE_ID = "message_id", "its Message-ID"
+        PRINTED_ALIKE = (
+            "alike",
+            "the same sender, minute, subject and start of text (no Message-ID)",
+        )
+        SAME_TEXT = "same_text", "the same title and text"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="appearances")
     source_file = models.ForeignKey(

@@ -41,7 +41,7 @@ def test_alike_emails_with_different_message_ids_are_two_documents(
     assert all("Counties cannot opt out" in e.body for e in emails)
     for email in emails:
         page = client.get(reverse("document", args=[email.pk])).content.decode()
-        assert "found again" not in page
+        assert "found again by" not in page
         assert [a.matched_by for a in email.appearances.all()] == [Appearance.Match.NEW]
 
 
@@ -56,7 +56,7 @@ def test_the_same_message_id_in_two_files_is_one_document_that_says_why(
     by_file = {a.source_file.original_name: a.matched_by for a in email.appearances.all()}
     assert by_file == {"first.eml": Appearance.Match.NEW, "again.eml": Appearance.Match.MESSAGE_ID}
     page = client.get(reverse("document", args=[email.pk])).content.decode()
-    assert "found again: same message-id" in page
+    assert "found again by its Message-ID" in page
 
 
 def test_alike_emails_without_message_ids_are_still_one_document(
@@ -73,7 +73,7 @@ def test_alike_emails_without_message_ids_are_still_one_document(
         "again.eml": Appearance.Match.PRINTED_ALIKE,
     }
     page = client.get(reverse("document", args=[email.pk])).content.decode()
-    assert "found again: same sender, minute, subject and start of text" in page
+    assert "found again by the same sender, minute, subject and start of text" in page
 
 
 def test_a_printing_without_message_id_joins_the_email_that_has_one(

@@ -15,10 +15,10 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[
-                    ("new", "First printing found"),
-                    ("message_id", "Same Message-ID"),
-                    ("alike", "Same sender, minute, subject and start of text (no Message-ID)"),
-                    ("same_text", "Same title and text"),
+                    ("new", "the first printing found"),
+                    ("message_id", "its Message-ID"),
+                    ("alike", "the same sender, minute, subject and start of text (no Message-ID)"),
+                    ("same_text", "the same title and text"),
                 ],
                 max_length=10,
             ),
