@@ -266,3 +266,18 @@ def test_a_quoted_subject_wrapped_by_a_narrow_print_is_made_whole_from_the_reply
     (original,) = reply.quoted
     assert original.subject == "Budget review"
     assert original.body == "May I send the draft?"
+
+
+def test_a_scanners_speck_between_a_wrapped_row_and_the_next_page_is_no_row():
+    """501.pdf: a lone "i" the scan left above the page's stamp, inside a To row that goes on
+    over the page break."""
+    (email,) = read_pages(
+        "From: gov.sarah @yahoo.com\n\nDate: Sun , 10 Jun 2007 21:23:45\n\n"
+        'To:"Rehfeld, Karen J (GOV)" <karen.rehfeld@alaska.gov>,"Spencer, Kari\ni\n'
+        "ROSTON 00350",
+        'L (GOV)" < kari.spencer@ alaska.gov>\n\nCc:"Todd Palin" <fek9wnr@yahoo.com>\n\n'
+        "Subject: Re: Daycare\n\n\n\nIn wasilla, on june 15, we need a cabinet mtg anyway.\n",
+    )
+    assert email.subject == "Re: Daycare" and not email.subject_inferred
+    assert [a.email for a in email.to] == ["karen.rehfeld@alaska.gov", "kari.spencer@alaska.gov"]
+    assert [a.email for a in email.cc] == ["fek9wnr@yahoo.com"]

@@ -79,6 +79,8 @@ WRAPPED_SUBJECT_CHARS = 60
 # there is a name's end ("Kari L. (GOV)") only when this short.
 WRAPPED_ROW_LINES = 3
 WRAPPED_NAME_CHARS = 30
+# A line this short inside a header block is a speck the scan left, not a value.
+MAX_SPECK_CHARS = 2
 # At most this many lines between a label printed alone and its value.
 MAX_STACKED_LABELS = 8
 # A label inside a printed line that OCR ran together ("Sent: ... To: ... Subject: ..."). Only the
@@ -240,6 +242,9 @@ def _read_labelled(
     end = start
     while index < len(lines):
         text = _QUOTE_MARKS.sub("", lines[index].text).strip()
+        if not pending and len(text) <= MAX_SPECK_CHARS and not label_of(text, strict=False):
+            text = ""  # a scanner's speck ("i", "•") on a line of its own is no row ("H" is a
+            # value when its label waits for it)
         if not text:
             # Blank lines may separate rows of one block, never a block from its value (but an
             # address in brackets may follow its name after a blank line).
