@@ -1,6 +1,7 @@
-"""Uploaded files go straight to temporary files on disk, and a request stops being read once
-it passes ``IMPORT_UPLOAD_MAX_BYTES``: a release of several gigabytes never sits in memory, and
-an upload over the limit fills no disk."""
+"""The import pages' uploads go straight to temporary files on disk, and a request stops being
+read once it passes ``IMPORT_UPLOAD_MAX_BYTES``: a release of several gigabytes never sits in
+memory, and an upload over the limit fills no disk. Every other view keeps the site's small
+limit (foia_archive/body_limits.py) and never writes an upload to disk."""
 
 from __future__ import annotations
 
@@ -39,8 +40,10 @@ def too_large(request) -> bool:
 
 
 def accepts_upload(view):
-    """For views that take files: an upload over the limit is refused by its declared size,
-    before CSRF checking would read (and store) its body; the CSRF check then runs as usual."""
+    """For views that take files, inside ``roles.requires``: an admin's upload is refused by its
+    declared size before CSRF checking would read (and store) its body, then read to temporary
+    files by ``SizeLimitedUploadHandler`` while the CSRF check runs as usual. The mark lets the
+    site's small body limit pass an admin's request through to here."""
     protected = csrf_protect(view)
 
     @csrf_exempt
@@ -49,6 +52,8 @@ def accepts_upload(view):
         if request.method == "POST" and too_large(request):
             limit = filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES)
             return render(request, "documents/upload_too_large.html", {"limit": limit}, status=413)
+        request.upload_handlers = [SizeLimitedUploadHandler(request)]
         return protected(request, *args, **kwargs)
 
+    checked.takes_uploads = True
     return checked

@@ -49,6 +49,28 @@ def parse_seconds(name: str, value: str | None, default: int) -> int:
     return int(value)
 
 
+def parse_whole(name: str, value: str | None, default: int) -> int:
+    """A whole number, 0 or more (seconds of HSTS, a count of attempts)."""
+    if value is None or not value.strip():
+        return default
+    if not value.strip().isdigit():
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number (0 or more).")
+    return int(value)
+
+
+def parse_header(name: str, value: str | None) -> tuple[str, str] | None:
+    """``Header-Name: value`` as Django's META key and the value, e.g. ``X-Forwarded-Proto:
+    https`` gives ``("HTTP_X_FORWARDED_PROTO", "https")``; None when unset."""
+    if value is None or not value.strip():
+        return None
+    header, colon, expected = value.partition(":")
+    if not colon or not header.strip() or not expected.strip() or " " in header.strip():
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a header and its value, e.g. 'X-Forwarded-Proto: https'."
+        )
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
 def parse_list(value: str | None, default: list[str]) -> list[str]:
     """A comma-separated list; blanks are dropped."""
     if value is None:

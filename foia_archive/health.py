@@ -1,14 +1,20 @@
-"""Health of the parts a page needs: the database and the search index."""
+"""Health of the parts a page needs (the database and the search index), and of the task
+worker that `manage.py serve` keeps running."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from django.conf import settings
 from django.db import DatabaseError, connection
 
 from search.index import index_status
 
 
 def check_health() -> dict:
-    """A report for /healthz: ``ok`` is true only when every part answered."""
+    """A report for /healthz: ``ok`` is true only when every part answered. The worker is
+    reported but not counted: a worker being restarted does not take the site down."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -21,4 +27,16 @@ def check_health() -> dict:
         "ok": database["ok"] and search_index["ok"],
         "database": database,
         "search_index": search_index,
+        "worker": worker_status(),
     }
+
+
+def worker_status() -> dict:
+    """``state`` (running / restarting) and ``restarts`` as `serve` last wrote them; a web
+    server started some other way (a worker of its own under systemd) does not know."""
+    if not settings.WORKER_STATE_FILE:
+        return {"state": "unknown", "detail": "not started by manage.py serve"}
+    try:
+        return json.loads(Path(settings.WORKER_STATE_FILE).read_text())
+    except (OSError, ValueError) as error:
+        return {"state": "unknown", "detail": f"no state from serve: {error}"}

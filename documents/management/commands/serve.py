@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import signal
 import socket
@@ -22,7 +23,7 @@ from documents.importer import BatchImporter, BatchOptions
 from documents.isolated_import import die_with_parent
 from documents.models import Batch
 from documents.sample_batch import write_sample_batch
-from foia_archive.first_run import ADMIN_USERNAME, create_admin_if_missing
+from foia_archive.first_run import ADMIN_USERNAME, create_admin_if_missing, show_password
 
 SAMPLE_BATCH_NAME = "sample-secure-communities"
 # Seconds the web server and the worker get to stop after Ctrl-C before they are killed. A
@@ -30,6 +31,13 @@ SAMPLE_BATCH_NAME = "sample-secure-communities"
 SHUTDOWN_GRACE_SECONDS = 5
 WEB_THREADS = 4  # per web worker
 WEB_WORKERS = 2
+# A web worker whose main loop is silent this long (a hung process, not a long upload: gthread's
+# main loop goes on beating while a thread reads one) is killed and replaced by gunicorn.
+WEB_TIMEOUT_SECONDS = 60
+# A task worker that dies is started again after 1 s, then 2, 4, 8... up to this while it keeps
+# dying; one that ran WORKER_STABLE_SECONDS before dying is not crash-looping and waits 1 s again.
+WORKER_BACKOFF_CAP_SECONDS = 60
+WORKER_STABLE_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -52,50 +60,52 @@ class Command(BaseCommand):
                 f"Answering to: {', '.join(names)}. For another name (a proxy, a DNS name), set "
                 "ALLOWED_HOSTS (and CSRF_TRUSTED_ORIGINS behind https)."
             )
-        commands = {
-            "web": [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "foia_archive.wsgi",
-                "--bind",
-                bind,
-                "--workers",
-                str(WEB_WORKERS),
-                # Threads: a long upload occupies one while the worker keeps answering gunicorn's
-                # heartbeat (a sync worker busy for 30 s on a 2 GB upload would be killed).
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(WEB_THREADS),
-                "--graceful-timeout",
-                str(SHUTDOWN_GRACE_SECONDS - 2),
-                # Its default lives in the home folder, shared by every server of the same user.
-                "--no-control-socket",
-                "--access-logfile",
-                "-",
-            ],
-            "worker": [sys.executable, "manage.py", "db_worker"],
-        }
+        web_command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "foia_archive.wsgi",
+            "--bind",
+            bind,
+            "--workers",
+            str(WEB_WORKERS),
+            # Threads: a long upload occupies one while the worker keeps answering gunicorn's
+            # heartbeat (a sync worker busy for 30 s on a 2 GB upload would be killed).
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(WEB_THREADS),
+            "--timeout",
+            str(WEB_TIMEOUT_SECONDS),
+            "--graceful-timeout",
+            str(SHUTDOWN_GRACE_SECONDS - 2),
+            # Its default lives in the home folder, shared by every server of the same user.
+            "--no-control-socket",
+            "--access-logfile",
+            "-",
+        ]
         # A `kill` is handled like Ctrl-C, even while the children are starting.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        children: dict[str, subprocess.Popen] = {}
-        try:
-            for name, command in commands.items():
-                children[name] = subprocess.Popen(
-                    command, cwd=settings.BASE_DIR, env=env, preexec_fn=_stop_with_parent
-                )
-            self.stdout.write(
-                self.style.SUCCESS(f"Serving http://{bind}/ with one task worker. Ctrl-C stops.")
+        web = None
+        with tempfile.TemporaryDirectory(prefix="foia-serve-") as run_folder:
+            # Where the worker's state is kept for /healthz, which the web server answers.
+            env["WORKER_STATE_FILE"] = str(Path(run_folder) / "worker.json")
+            worker = WorkerSupervisor(
+                [sys.executable, "manage.py", "db_worker"], env, self.stderr.write
             )
-            while all(child.poll() is None for child in children.values()):
-                time.sleep(0.5)
-            failed = [name for name, child in children.items() if child.poll() is not None]
-            self.stderr.write(f"{', '.join(failed)} stopped unexpectedly; stopping the rest.")
-            exit_code = 1
-        except (KeyboardInterrupt, SystemExit):
-            exit_code = 0
-        stop_all(children.values())
+            try:
+                web = start_child(web_command, env)
+                worker.start()
+                serving = f"Serving http://{bind}/ with one task worker. Ctrl-C stops."
+                self.stdout.write(self.style.SUCCESS(serving))
+                while web.poll() is None:
+                    worker.keep_running()
+                    time.sleep(0.5)
+                self.stderr.write("The web server stopped unexpectedly; stopping the worker.")
+                exit_code = 1
+            except (KeyboardInterrupt, SystemExit):
+                exit_code = 0
+            stop_all([child for child in (web, worker.process) if child is not None])
         self.stdout.write("Stopped.")
         sys.exit(exit_code)
 
@@ -107,10 +117,11 @@ class Command(BaseCommand):
         import_sample_if_empty(self.stdout)
         password = create_admin_if_missing()
         if password:
+            shown = show_password(password, self.stdout)
             self.stdout.write(
                 self.style.WARNING(
                     f"\nCreated the admin account. Shown this once only:\n"
-                    f"    username: {ADMIN_USERNAME}\n    password: {password}\n"
+                    f"    username: {ADMIN_USERNAME}\n    {shown}\n"
                     f"The archive asks visitors to log in (ARCHIVE_PUBLIC=1 opens reading to\n"
                     f"all). Change the password at /accounts/password_change/; add readers,\n"
                     f"editors and admins at /admin/auth/user/ (groups Reader, Editor, Admin).\n"
@@ -201,6 +212,64 @@ def _outward_addresses() -> list[str]:
             udp.connect((probe, 9))
             found.append(udp.getsockname()[0])
     return found
+
+
+def start_child(command: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, preexec_fn=_stop_with_parent)
+
+
+class WorkerSupervisor:
+    """Keeps one task worker running: a worker killed (kill -9, out of memory) or crashed is
+    started again, later each time while it keeps dying, and the site stays up meanwhile. A job
+    it was running is resumed by the new worker (db_worker re-queues it). Its state goes to the
+    file named by WORKER_STATE_FILE in ``env``, for /healthz."""
+
+    def __init__(self, command: list[str], env: dict, log) -> None:
+        self.command = command
+        self.env = env
+        self.log = log
+        self.state_file = Path(env["WORKER_STATE_FILE"])
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.restart_at = 0.0
+        self.restarts = 0
+        self.deaths_in_a_row = 0
+
+    def start(self) -> None:
+        self.process = start_child(self.command, self.env)
+        self.started_at = time.monotonic()
+        self._record("running")
+
+    def keep_running(self) -> None:
+        """Called every moment: notices a dead worker, and starts the next when its wait is over."""
+        now = time.monotonic()
+        if self.process is not None and self.process.poll() is not None:
+            ran = now - self.started_at
+            self.deaths_in_a_row = 1 if ran >= WORKER_STABLE_SECONDS else self.deaths_in_a_row + 1
+            delay = min(WORKER_BACKOFF_CAP_SECONDS, 2 ** (self.deaths_in_a_row - 1))
+            self.restarts += 1
+            self.log(
+                f"The task worker {_how_it_ended(self.process.returncode)} after {ran:.0f} s; "
+                f"starting it again in {delay} s (restart {self.restarts})."
+            )
+            self.process = None
+            self.restart_at = now + delay
+            self._record("restarting")
+        if self.process is None and now >= self.restart_at:
+            self.start()
+
+    def _record(self, state: str) -> None:
+        """Replace the state file at once, so the web server never reads half of it."""
+        draft = self.state_file.with_suffix(".draft")
+        pid = self.process.pid if self.process else None
+        draft.write_text(json.dumps({"state": state, "restarts": self.restarts, "pid": pid}))
+        os.replace(draft, self.state_file)
+
+
+def _how_it_ended(returncode: int) -> str:
+    if returncode < 0:
+        return f"was killed by {signal.Signals(-returncode).name}"
+    return f"exited with status {returncode}"
 
 
 def _stop_with_parent() -> None:
