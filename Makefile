@@ -26,7 +26,7 @@ test: $(INSTALLED)
 # Import the labeled development set's releases (tests/testdata/devset, files from ../shared/corpus)
 # and print recall, precision and per-field accuracy against the labels, with the worst disagreements.
 eval: $(INSTALLED)
-	$(PY) -m pytest tests/test_devset.py -p no:cacheprovider -n 0 -s -q $(PYTEST_ARGS)
+	$(PY) -m pytest tests/ingest/test_devset.py -p no:cacheprovider -n 0 -s -q $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

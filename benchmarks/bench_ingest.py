@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EMAILS_PER_1000_PAGES = 1200
 
-from documents.sample_batch import write_generated_production  # noqa: E402 (after sys.path)
+from documents.imports.sample_batch import write_generated_production  # noqa: E402 (after sys.path)
 
 
 def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
@@ -37,7 +37,7 @@ def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
         django.setup()
         from django.db import transaction
 
-        from documents.importer import BatchImporter, BatchOptions
+        from documents.imports.service import BatchImporter, BatchOptions
 
         with transaction.atomic():
             # The search index is written by its own benchmark (make bench-search).

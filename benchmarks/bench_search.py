@@ -1,6 +1,6 @@
 """make bench-search: time a fixed query mix on generated archives of 20,000 and 100,000 emails.
 
-Each query runs through our search path (``search.service.search``: hits, total, facets,
+Each query runs through our search path (``search._service.search``: hits, total, facets,
 highlighted snippets and the hits' rows from PostgreSQL) and through plain Whoosh on a reused
 searcher with the same query object, two ways: "plain" is ``search_page`` and its total, with
 facets, sorting or highlights where the case asks for them; "plain page" adds what our results
@@ -181,8 +181,8 @@ def report(size: int, figures: dict) -> None:
     print(
         f"\n{size:,} emails, times in ms; ours, index and plain take turns, {RUNS} runs each "
         f"(plain page {PAGE_RUNS}).\n"
-        "  ours: search.service.search, the whole results page (hits, total, facets, rows from\n"
-        "        PostgreSQL, highlighted snippets); index: its index part alone (search.service.locate)\n"
+        "  ours: search._service.search, the whole results page (hits, total, facets, rows from\n"
+        "        PostgreSQL, highlighted snippets); index: its index part alone (search._service.locate)\n"
         "  plain: Whoosh on a reused searcher, the page of hits and the total (facets or highlights\n"
         "        where the query asks); plain page: plus what our page shows for every query"
     )
@@ -229,7 +229,7 @@ def phase_generate(size: int) -> dict:
     from django.db import connection
 
     from benchmarks.generated_archive import generate
-    from documents.jurisdictions import load_gazetteer
+    from documents.imports.gazetteer import load_gazetteer
 
     started = time.perf_counter()
     load_gazetteer()
@@ -243,8 +243,8 @@ def phase_generate(size: int) -> dict:
 
 def phase_index(size: int) -> dict:
     from documents.models import Document
-    from search.index import ensure_index
-    from search.indexing import index_documents
+    from search._index import ensure_index
+    from search._indexing import index_documents
 
     started = time.perf_counter()
     ensure_index()
@@ -285,8 +285,8 @@ def phase_measure(size: int) -> dict:
     from whoosh import sorting
 
     from documents.models import Jurisdiction
-    from search import service
-    from search.searcher import shared_searcher
+    from search import _service as service
+    from search._searcher import shared_searcher
 
     top = (
         Jurisdiction.objects.annotate(n=Count("documents"))

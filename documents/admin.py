@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models as db_models
 
 from documents import models
-from documents.batch_deletion import delete_batch
+from documents.imports.deletion import delete_batch
 
 
 class PageInline(admin.TabularInline):

@@ -1,23 +1,17 @@
 from django.urls import path
 
-from documents import (
-    alias_views,
-    directory_views,
-    import_views,
-    note_views,
-    repair_views,
-    tag_views,
-    views,
-)
+from documents.browse import directory_views, reading_views
+from documents.curation import alias_views, note_views, repair_views, tag_views
+from documents.imports import views as import_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("emails/<int:pk>/", views.document_detail, name="document"),
-    path("emails/<int:pk>/text/", views.document_text, name="document-text"),
+    path("", reading_views.home, name="home"),
+    path("emails/<int:pk>/", reading_views.document_detail, name="document"),
+    path("emails/<int:pk>/text/", reading_views.document_text, name="document-text"),
     path("threads/", directory_views.thread_list, name="threads"),
-    path("threads/<int:pk>/", views.thread_detail, name="thread"),
-    path("threads/<int:pk>/thread.json", views.thread_export_json, name="thread-json"),
-    path("threads/<int:pk>/thread.mbox", views.thread_export_mbox, name="thread-mbox"),
+    path("threads/<int:pk>/", reading_views.thread_detail, name="thread"),
+    path("threads/<int:pk>/thread.json", reading_views.thread_export_json, name="thread-json"),
+    path("threads/<int:pk>/thread.mbox", reading_views.thread_export_mbox, name="thread-mbox"),
     path("threads/<int:pk>/tags/", tag_views.add_tags, name="thread-tags"),
     path(
         "threads/<int:pk>/tags/<slug:slug>/remove/", tag_views.remove_tag, name="thread-tag-remove"
@@ -36,8 +30,8 @@ urlpatterns = [
     path("notes/<int:pk>/delete/", note_views.delete_note, name="note-delete"),
     path("users/<str:username>/notes/", note_views.user_notes, name="user-notes"),
     path("files/attention/", directory_views.files_needing_attention, name="files-attention"),
-    path("files/<int:pk>/original", views.source_original, name="source-original"),
-    path("files/<int:pk>/pages/<int:number>/", views.page_text, name="page-text"),
+    path("files/<int:pk>/original", reading_views.source_original, name="source-original"),
+    path("files/<int:pk>/pages/<int:number>/", reading_views.page_text, name="page-text"),
     path("people/", directory_views.people, name="people"),
     path("people/<int:pk>/", directory_views.person_detail, name="person"),
     path("people/<int:pk>/aliases/", alias_views.add_person_alias, name="person-alias-add"),

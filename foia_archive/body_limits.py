@@ -1,6 +1,6 @@
 """A request body over ``REQUEST_BODY_MAX_BYTES`` is refused with 413 by its declared length,
 before anything reads it: otherwise any visitor could make the server take in gigabytes through
-the login form. Only an admin posting to a view that takes uploads (``documents.uploads.
+the login form. Only an admin posting to a view that takes uploads (``documents.imports.uploads.
 accepts_upload``, which has its own, larger limit) gets past it."""
 
 from __future__ import annotations

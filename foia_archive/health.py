@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from search.index import index_status
+from search import index_status
 
 
 def check_health() -> dict:

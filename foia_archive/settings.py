@@ -172,7 +172,7 @@ WHITENOISE_MANIFEST_STRICT = False
 WHOOSH_PATH = Path(os.environ.get("WHOOSH_PATH") or VAR_DIR / "whoosh")
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "search.backend.ArchiveWhooshEngine",
+        "ENGINE": "search._backend.ArchiveWhooshEngine",
         "PATH": str(WHOOSH_PATH),
     },
 }

@@ -6,4 +6,4 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self) -> None:
-        from search import signals  # noqa: F401 (connects the receivers)
+        from search import _signals  # noqa: F401 (connects the receivers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from documents.models import Document
-from search.indexing import index_documents, remove_documents
+from search._indexing import index_documents, remove_documents
 
 
 @task()

@@ -1,4 +1,4 @@
-"""The search results page and the same search as JSON; the work is in search.service.
+"""The search results page and the same search as JSON; the work is in search._service.
 
 Whatever is typed gets an answer: control characters are dropped, an overlong query is cut with
 a note, and a damaged index gives a 503 "search is being repaired" page, not an error.
@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from documents.annotations import NOTES_FOUND_SHOWN, search_notes
+from documents.curation.annotations import NOTES_FOUND_SHOWN, search_notes
 from documents.models import Document
-from search import service
-from search.examples import archive_examples
-from search.index import IndexUnavailable, index_exists
+from search import _service as service
+from search._examples import archive_examples
+from search._index import IndexUnavailable, index_exists
 
 FILTER_NAMES = {*service.FACETS, "year"}
 # Characters of a query kept; the search box's language needs no more.

@@ -9,7 +9,7 @@ from django.test import override_settings
 from haystack import connections
 
 from foia_archive.env import database_url
-from search.searcher import forget_searcher
+from search._searcher import forget_searcher
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The public test material lives beside the checkout (CI has it; a user's machine may not).
@@ -93,7 +93,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the gazetteer once into each test database: many features match places against it."""
-    from documents.jurisdictions import load_gazetteer
+    from documents.imports.gazetteer import load_gazetteer
 
     with django_db_blocker.unblock():
         load_gazetteer()
@@ -102,7 +102,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def gazetteer_db(db):
     """The gazetteer in the database, reloaded if a transactional test emptied the tables."""
-    from documents.jurisdictions import load_gazetteer
+    from documents.imports.gazetteer import load_gazetteer
     from documents.models import Jurisdiction
 
     if not Jurisdiction.objects.exists():
@@ -122,8 +122,8 @@ def archive(gazetteer_db):
     emails undated, some deleted from the index since."""
     from benchmarks.generated_archive import generate
     from documents.models import Document
-    from search.indexing import index_documents, remove_documents
-    from search.searcher import shared_searcher
+    from search._indexing import index_documents, remove_documents
+    from search._searcher import shared_searcher
 
     generate(240)
     ids = sorted(Document.objects.values_list("pk", flat=True))
@@ -138,7 +138,7 @@ def archive(gazetteer_db):
 
 
 def run_import(paths, name="test-batch", timezone="America/Los_Angeles", **options):
-    from documents.importer import BatchImporter, BatchOptions
+    from documents.imports.service import BatchImporter, BatchOptions
 
     batch_options = BatchOptions(name=name, timezone=timezone, **options)
     return BatchImporter(batch_options).run([Path(p) for p in paths])

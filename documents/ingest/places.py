@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from documents.gazetteer import normalize_place_name
+from documents.ingest.gazetteer import normalize_place_name
 
 # State names that are also common surnames or first names.
 AMBIGUOUS_STATE_NAMES = frozenset({"washington", "georgia"})

@@ -1,9 +1,9 @@
 """django-tasks-db's worker, which first re-queues the imports a killed worker left unfinished
-(``documents.import_jobs.resume_interrupted``); then it works exactly as the original."""
+(``documents.imports.jobs.resume_interrupted``); then it works exactly as the original."""
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
-from documents.import_jobs import resume_interrupted
+from documents.imports.jobs import resume_interrupted
 
 
 class Command(DatabaseWorker):

@@ -7,7 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.export import CSV_COLUMNS, document_records, flatten
+from documents.browse.export import CSV_COLUMNS, document_records, flatten
 from documents.models import Batch
 
 

@@ -14,8 +14,8 @@ from django.template.defaultfilters import pluralize
 from django.test.utils import override_settings
 from tqdm import tqdm
 
-from documents.batch_report import group_warnings
-from documents.importer import BatchImporter, BatchOptions, FileOutcome, ImportReport
+from documents.imports.report import group_warnings
+from documents.imports.service import BatchImporter, BatchOptions, FileOutcome, ImportReport
 from documents.ingest import iter_entries, pages_in
 from documents.models import SourceFile, validate_time_zone
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from documents.jurisdictions import load_gazetteer
+from documents.imports.gazetteer import load_gazetteer
 
 
 class Command(BaseCommand):

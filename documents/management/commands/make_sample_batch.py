@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from documents.sample_batch import write_sample_batch
+from documents.imports.sample_batch import write_sample_batch
 
 
 class Command(BaseCommand):

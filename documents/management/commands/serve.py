@@ -19,11 +19,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.importer import BatchImporter, BatchOptions
-from documents.isolated_import import die_with_parent
+from documents.first_run import ADMIN_USERNAME, create_admin_if_missing, show_password
+from documents.imports.isolation import die_with_parent
+from documents.imports.sample_batch import write_sample_batch
+from documents.imports.service import BatchImporter, BatchOptions
 from documents.models import Batch
-from documents.sample_batch import write_sample_batch
-from foia_archive.first_run import ADMIN_USERNAME, create_admin_if_missing, show_password
 
 SAMPLE_BATCH_NAME = "sample-secure-communities"
 # Seconds the web server and the worker get to stop after Ctrl-C before they are killed. A

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from search.indexing import check_index
+from search import check_index
 
 SHOWN_IDS = 20
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from search.index import IndexUnavailable, ensure_index
+from search import IndexUnavailable, ensure_index
 
 
 class Command(BaseCommand):

@@ -1,0 +1,469 @@
+"""The import service: the one way files enter the archive (command line, worker and tests).
+
+Each source file is parsed outside the database, then written in one transaction, so an
+interrupted import leaves only whole files behind. A file whose content (sha256) is already
+imported is skipped; a file that failed before is retried. Every file given is reported, each
+under its own name: an empty file, a link, a copy of a file that failed, a name too long to keep
+whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+from multiprocessing import get_context
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+import search
+from documents import audit
+from documents.archive_cache import archive_changed
+from documents.imports.people import PersonResolver
+from documents.imports.report import batch_thread_count, update_batch_counters
+from documents.imports.writer import DocumentWriter, WriteResult
+from documents.ingest import (
+    HEAD_BYTES,
+    LARGE_CITY_POPULATION,
+    ParsedFile,
+    PdfPage,
+    PlaceIndex,
+    PlaceRef,
+    SourceInput,
+    count_pages,
+    error_reason,
+    extract_page_list,
+    extract_pages,
+    iter_sources,
+    parse_file,
+    readable_reason,
+    sniff,
+)
+from documents.models import AuditEntry, Batch, Jurisdiction, JurisdictionAlias, SourceFile
+from documents.threads import refresh_threads
+
+logger = logging.getLogger(__name__)
+# Emails imported between two writes to the index: a write per file would cost a commit each.
+INDEX_EVERY = 500
+
+# Pages handed to a worker process at a time when --workers spreads one PDF over several cores.
+PAGES_PER_TASK = 8
+# Statuses a re-run leaves alone: the same bytes would give the same answer.
+FINAL_STATUSES = (
+    SourceFile.Status.IMPORTED,
+    SourceFile.Status.NEEDS_OCR,
+    SourceFile.Status.ENCRYPTED,
+)
+NAME_CHARS = SourceFile._meta.get_field("original_name").max_length
+# A longer name keeps its start and end (folders, then the file's own name) around a digest of
+# the whole, so that two long names that differ only in the middle stay two files.
+_NAME_END_CHARS = (NAME_CHARS - 14) // 2
+EMPTY_FILE = "empty (0 bytes): there is nothing in it to import"
+
+
+@dataclass
+class BatchOptions:
+    name: str
+    title: str = ""
+    agency: str = ""
+    request_number: str = ""
+    released_on: date | None = None
+    timezone: str = ""
+    source_url: str = ""
+    notes: str = ""
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file; ``status`` is a SourceFile status or "skipped"."""
+
+    name: str
+    status: str
+    reason: str = ""
+    emails: int = 0
+    new_emails: int = 0
+    warnings: list[dict] = field(default_factory=list)  # as kept in SourceFile.warnings
+    thread_ids: set[int] = field(default_factory=set)
+    document_ids: set[int] = field(default_factory=set)
+
+
+@dataclass
+class ImportReport:
+    batch: Batch  # its counters as they stand after the run
+    files: list[FileOutcome] = field(default_factory=list)
+    threads: int = 0  # threads with an email printed in the batch
+
+    def count(self, *statuses: str) -> int:
+        return sum(outcome.status in statuses for outcome in self.files)
+
+    @property
+    def needing_attention(self) -> list[FileOutcome]:
+        return [o for o in self.files if o.status in SourceFile.NEEDS_ATTENTION]
+
+    @property
+    def new_emails(self) -> int:
+        return sum(outcome.new_emails for outcome in self.files)
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(outcome.warnings) for outcome in self.files)
+
+
+Progress = Callable[[str, FileOutcome | None, int], None]
+"""Called as (file name, outcome or None when starting, pages just read)."""
+
+
+class BatchImporter:
+    def __init__(
+        self,
+        options: BatchOptions,
+        *,
+        workers: int = 1,
+        progress: Progress | None = None,
+        user=None,
+        index: bool = True,
+    ):
+        self.options = options
+        self.index = index
+        self.workers = max(1, workers)
+        self.progress = progress or (lambda name, outcome, pages: None)
+        self.user = user
+        self.places = place_index()
+        self.pool: ProcessPoolExecutor | None = None
+        self.batch = self._batch()
+        self.zone = zoneinfo.ZoneInfo(self.batch.timezone)
+
+    def run(self, paths: list[Path]) -> ImportReport:
+        report = ImportReport(self.batch)
+        Batch.objects.filter(pk=self.batch.pk).update(status=Batch.Status.IMPORTING)
+        unindexed: set[int] = set()
+        with self._pool() as pool:
+            self.pool = pool
+            for source in iter_sources(paths):
+                self.progress(source.name, None, 0)
+                outcome = self.import_source(source)
+                report.files.append(outcome)
+                self.progress(source.name, outcome, 0)
+                update_batch_counters(self.batch)
+                unindexed |= outcome.document_ids
+                if len(unindexed) >= INDEX_EVERY:
+                    self.index_now(unindexed)
+        self.index_now(unindexed)
+        self.batch.refresh_from_db()
+        report.threads = batch_thread_count(self.batch)
+        audit.record(
+            self.user,
+            AuditEntry.Action.BATCH_IMPORTED,
+            self.batch.name,
+            reverse("batch", args=[self.batch.name]),
+            files=len(report.files),
+            needing_attention=len(report.needing_attention),
+            new_emails=report.new_emails,
+        )
+        return report
+
+    def index_now(self, ids: set[int]) -> None:
+        """Index what the files just imported; a failure leaves the database whole, and
+        ``check_index --fix`` catches up later."""
+        if self.index and ids:
+            try:
+                search.follow(emails=ids, now=True)
+            except Exception:
+                logger.exception("could not index %d emails; run check_index --fix", len(ids))
+        ids.clear()
+
+    def import_source(self, source: SourceInput) -> FileOutcome:
+        """Import one file; never raises for bad input (KeyboardInterrupt still stops the run)."""
+        if source.refused:
+            return self._record_failure(
+                source, _sha256(b"refused:" + source.name.encode()), 0, source.refused
+            )
+        try:
+            data = source.read()
+        except (OSError, ValueError) as error:
+            return self._record_failure(
+                source,
+                _sha256(b"unreadable:" + source.name.encode()),
+                0,
+                f"cannot be read: {error}",
+            )
+        if not data:  # empty files share one sha256: each is reported under its own
+            return self._record_failure(
+                source, _sha256(b"empty:" + source.name.encode()), 0, EMPTY_FILE
+            )
+        sha = _sha256(data)
+        existing = (
+            SourceFile.objects.filter(sha256=sha)
+            .exclude(status=SourceFile.Status.DUPLICATE)
+            .first()
+        )
+        if existing is not None and (
+            existing.status in FINAL_STATUSES or _other_file_of(existing, self.batch, source)
+        ):
+            return self._already_imported(source, existing)
+        detected = sniff(data[:HEAD_BYTES])
+        stored = store_copy(data, sha, detected)
+        parsed = self._parse(stored, detected)
+        try:
+            with transaction.atomic():
+                if existing is not None:
+                    existing.delete()  # a failed or unfinished earlier attempt
+                SourceFile.objects.filter(
+                    batch=self.batch, original_name=stored_name(source.name)
+                ).delete()
+                outcome = self._write(source, sha, len(data), detected, stored, parsed)
+                archive_changed()  # figures kept for the archive as it was are out of date
+                return outcome
+        except Exception as error:  # a refusal or a bug: report the file, keep the batch going
+            logger.exception("could not import %s", source.name)
+            return self._record_failure(
+                source,
+                sha,
+                len(data),
+                f"could not be imported: {error_reason(error)}",
+                detected,
+            )
+
+    def _parse(self, stored: Path, detected: str) -> ParsedFile:
+        pages = None
+        if detected == "pdf":
+            pages = self._counted(
+                self._pages_in_parallel(stored) if self.pool else extract_pages(stored)
+            )
+        return parse_file(stored, detected, self.zone, pages)
+
+    def _counted(self, pages: Iterable[PdfPage]) -> Iterator[PdfPage]:
+        for page in pages:
+            self.progress("", None, 1)
+            yield page
+
+    def _pages_in_parallel(self, stored: Path) -> Iterable[PdfPage]:
+        """Chunks of pages extracted in the worker processes, yielded in page order."""
+        try:
+            total = count_pages(stored)
+        except Exception:
+            return extract_pages(stored)  # parse_pdf reports the reason
+        chunks = [
+            list(range(start, min(start + PAGES_PER_TASK, total + 1)))
+            for start in range(1, total + 1, PAGES_PER_TASK)
+        ]
+        return chain.from_iterable(
+            self.pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
+        )
+
+    def _write(self, source, sha, size, detected, stored, parsed: ParsedFile) -> FileOutcome:
+        source_file = SourceFile.objects.create(
+            batch=self.batch,
+            original_name=stored_name(source.name),
+            sha256=sha,
+            size=size,
+            detected_type=detected if detected in SourceFile.FileType.values else "unknown",
+            stored_file=str(stored.relative_to(settings.MEDIA_ROOT))
+            if _under_media(stored)
+            else "",
+            imported_at=timezone.now(),
+        )
+        # A fresh resolver per file: what a rolled-back file created must not be remembered.
+        writer = DocumentWriter(source_file, PersonResolver(), self.places)
+        for item in parsed.items:
+            writer.add(item)
+        result: WriteResult = writer.finish()
+        source_file.status, source_file.error = parsed.status, readable_reason(parsed.error)
+        source_file.page_count = result.pages or None
+        source_file.warnings = (
+            name_warnings(source.name)
+            + [{"text": text, "document": None, "page": None} for text in parsed.warnings]
+            + result.warnings
+        )
+        source_file.save(update_fields=["status", "error", "page_count", "warnings"])
+        refresh_threads(result.thread_ids)
+        return FileOutcome(
+            name=source.name,
+            status=parsed.status,
+            reason=source_file.error,
+            emails=len(result.document_ids),
+            new_emails=result.created,
+            warnings=source_file.warnings,
+            thread_ids=result.thread_ids,
+            document_ids=result.document_ids,
+        )
+
+    def _already_imported(self, source: SourceInput, existing: SourceFile) -> FileOutcome:
+        name = stored_name(source.name)
+        if existing.batch_id == self.batch.pk and existing.original_name == name:
+            return FileOutcome(source.name, "skipped", "already imported")
+        # A copy under another name (or in place of a file of that name that failed).
+        SourceFile.objects.update_or_create(
+            batch=self.batch,
+            original_name=name,
+            defaults={
+                "sha256": existing.sha256,
+                "size": existing.size,
+                "detected_type": existing.detected_type,
+                "status": SourceFile.Status.DUPLICATE,
+                "duplicate_of": existing,
+                "imported_at": timezone.now(),
+                "error": "",
+                "warnings": name_warnings(source.name),
+            },
+        )
+        failed = f", which failed: {existing.error}" if existing.needs_attention else ""
+        return FileOutcome(
+            source.name,
+            "duplicate",
+            f"same content as {existing.original_name} in batch {existing.batch.name}{failed}",
+        )
+
+    def fail(self, source: SourceInput, reason: str) -> FileOutcome:
+        """Record ``source`` as failed for a reason found outside its import (a time limit),
+        unless its content was imported after all."""
+        try:
+            data = source.read()
+        except (OSError, ValueError):
+            data = b"unreadable:" + source.name.encode()
+        sha = _sha256(data)
+        done = SourceFile.objects.filter(sha256=sha, status__in=FINAL_STATUSES).first()
+        if done is not None:
+            return FileOutcome(source.name, done.status, "imported before it was stopped")
+        detected = sniff(data[:HEAD_BYTES])
+        kind = detected if detected in SourceFile.FileType.values else "unknown"
+        return self._record_failure(source, sha, len(data), reason, kind)
+
+    def _record_failure(self, source, sha, size, reason, detected="unknown") -> FileOutcome:
+        reason = readable_reason(reason)
+        with transaction.atomic():
+            SourceFile.objects.filter(sha256=sha).exclude(
+                status=SourceFile.Status.DUPLICATE
+            ).delete()
+            SourceFile.objects.update_or_create(
+                batch=self.batch,
+                original_name=stored_name(source.name),
+                defaults={
+                    "sha256": sha,
+                    "size": size,
+                    "detected_type": detected,
+                    "status": SourceFile.Status.FAILED,
+                    "error": reason,
+                    "duplicate_of": None,
+                    "warnings": name_warnings(source.name),
+                },
+            )
+        return FileOutcome(source.name, "failed", reason)
+
+    def _batch(self) -> Batch:
+        options = self.options
+        values = {
+            "title": options.title,
+            "agency": options.agency,
+            "request_number": options.request_number,
+            "released_on": options.released_on,
+            "timezone": options.timezone,
+            "source_url": options.source_url,
+            "notes": options.notes,
+        }
+        batch, created = Batch.objects.get_or_create(
+            name=options.name,
+            defaults={
+                **{key: value for key, value in values.items() if value},
+                "title": options.title or options.name,
+                "timezone": options.timezone or settings.TIME_ZONE,
+                "imported_by": self.user,
+            },
+        )
+        if not created:
+            changed = [
+                key for key, value in values.items() if value and getattr(batch, key) != value
+            ]
+            for key in changed:
+                setattr(batch, key, values[key])
+            if changed:
+                batch.full_clean()
+                batch.save(update_fields=changed)
+        return batch
+
+    @contextmanager
+    def _pool(self):
+        if self.workers == 1:
+            yield None
+            return
+        # "spawn": the workers import only the pure ingest package, never a live DB connection.
+        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
+            yield pool
+
+
+def place_index() -> PlaceIndex:
+    rows = JurisdictionAlias.objects.values_list(
+        "alias",
+        "normalized",
+        "jurisdiction_id",
+        "jurisdiction__kind",
+        "jurisdiction__state_code",
+        "is_abbreviation",
+        "jurisdiction__population",
+    )
+    return PlaceIndex(
+        (alias, key, PlaceRef(pk, kind, state, abbreviation, large=_large(kind, population)))
+        for alias, key, pk, kind, state, abbreviation, population in rows.iterator(chunk_size=5000)
+    )
+
+
+def stored_name(name: str) -> str:
+    """A file's name as ``SourceFile.original_name`` keeps it: whole when it fits."""
+    if len(name) <= NAME_CHARS:
+        return name
+    digest = _sha256(name.encode())[:12]
+    return f"{name[:_NAME_END_CHARS]}…{digest}…{name[-_NAME_END_CHARS:]}"
+
+
+def name_warnings(name: str) -> list[dict]:
+    """The warning a file whose name was cut carries (as ``SourceFile.warnings`` keeps them)."""
+    if len(name) <= NAME_CHARS:
+        return []
+    text = (
+        f"its name is {len(name):,} characters, more than the {NAME_CHARS:,} kept; its middle "
+        f"was cut. Whole name: {name}"
+    )
+    return [{"text": text, "document": None, "page": None}]
+
+
+def _other_file_of(existing: SourceFile, batch: Batch, source: SourceInput) -> bool:
+    """Whether ``existing`` (a file that failed or is unfinished) is another file of this batch
+    with the same content: this one is then its copy, and reading it again would take the
+    other's report away."""
+    return existing.batch_id == batch.pk and existing.original_name != stored_name(source.name)
+
+
+def _large(kind: str, population: int | None) -> bool:
+    return kind == Jurisdiction.Kind.CITY and (population or 0) >= LARGE_CITY_POPULATION
+
+
+def store_copy(data: bytes, sha: str, detected: str) -> Path:
+    """Keep the original under MEDIA_ROOT, named by content, so pages can link to it."""
+    suffix = {"pdf": ".pdf", "eml": ".eml", "mbox": ".mbox"}.get(detected, ".bin")
+    target = Path(settings.MEDIA_ROOT) / "sources" / sha[:2] / f"{sha}{suffix}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            handle.write(data)
+        shutil.move(handle.name, target)
+    return target
+
+
+def _under_media(path: Path) -> bool:
+    return path.is_relative_to(Path(settings.MEDIA_ROOT))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

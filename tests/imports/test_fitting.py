@@ -1,0 +1,133 @@
+"""One bad value never loses a file: every column filled from released text takes an oversized
+value cut and flagged, and an email that cannot be stored is a warning while the rest imports."""
+
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+import pytest
+from django.db import IntegrityError
+
+from documents.imports import writer
+from documents.imports.people import PersonResolver
+from documents.imports.writer import DocumentWriter
+from documents.ingest import Address, Email, PageRecord, PlaceIndex
+from documents.models import Appearance, Document, Page, Person, Recipient, SourceFile
+from tests.conftest import run_import
+from tests.factories import make_file
+
+pytestmark = pytest.mark.django_db
+
+
+MESSAGE_ID = "<" + "m" * 3_000 + "@ice.dhs.gov>"
+
+
+def huge_address(letter: str) -> Address:
+    return Address(
+        raw=letter * 2_000,
+        name=letter.upper() * 1_000,
+        email=letter * 400 + "@agency.gov",
+        organization="Office " * 100,
+    )
+
+
+def test_every_column_filled_from_released_text_takes_an_oversized_value(db):
+    source = make_file()
+    writer = DocumentWriter(source, PersonResolver(), PlaceIndex([]))
+    writer.add(PageRecord(number=1, text="page", bates="ICE" + "0" * 300))
+    email = Email(
+        sender=huge_address("s"),
+        to=[huge_address("t")],
+        cc=[huge_address("c")],
+        bcc=[huge_address("b")],
+        sent_at=datetime(2010, 5, 3, 16, 5, tzinfo=UTC),
+        date_raw="Monday " * 100,
+        subject="Opt out " * 2_000,
+        body="Counties cannot opt out.",
+        message_id=MESSAGE_ID,
+        in_reply_to="<" + "r" * 3_000 + "@ice.dhs.gov>",
+        first_page=1,
+        last_page=1,
+    )
+    writer.add(email)
+    result = writer.finish()
+
+    document = Document.objects.get()
+    limits = {
+        name: Document._meta.get_field(name).max_length
+        for name in ("sender_raw", "date_raw", "message_id", "in_reply_to")
+    }
+    assert {name: len(getattr(document, name)) for name in limits} == limits
+    assert document.subject == email.subject  # a text column takes any length
+    sender = document.sender
+    assert len(sender.name) == Person._meta.get_field("name").max_length
+    assert sender.email == "" and len(sender.organization) <= 200
+    assert [len(r.raw) for r in Recipient.objects.all()] == [500] * 3
+    assert len(Page.objects.get().bates) == Page._meta.get_field("bates").max_length
+    assert len(Appearance.objects.get().bates_start) <= 100
+    said = " ".join(document.parse_warnings)
+    for what in (
+        "sender as printed was 2,000 characters",
+        "date was 700 characters",
+        f"Message-ID was {len(MESSAGE_ID):,} characters",
+        "To's name was 1,000",
+        "is too long to be an address",
+    ):
+        assert what in said, what
+    assert "As printed: " + "s" * 100 in said, "the printed text is kept in the warning"
+    assert any("Bates number was" in w["text"] for w in result.warnings)
+
+
+def test_an_email_file_with_an_endless_sender_imports(tmp_path, media_root, gazetteer_db):
+    message = EmailMessage()
+    # A display name run into the text after it, as OCR'd headers are.
+    message["From"] = '"' + "Venturella David ICE ERO " * 40 + '" <david.venturella@ice.dhs.gov>'
+    message["To"] = "marc.rapp@ice.dhs.gov"
+    message["Subject"] = "Secure Communities"
+    message["Date"] = "Mon, 03 May 2010 09:05:00 -0700"
+    message["Message-ID"] = "<" + "x" * 2_000 + "@ice.dhs.gov>"
+    message.set_content("Counties cannot opt out.")
+    (tmp_path / "long.eml").write_bytes(message.as_bytes())
+    report = run_import([tmp_path / "long.eml"])
+    assert [o.status for o in report.files] == ["imported"]
+    document = Document.objects.get()
+    assert document.sender.email == "david.venturella@ice.dhs.gov"
+    assert any("sender as printed was" in w for w in document.parse_warnings)
+    assert len(document.sender.name) == Person._meta.get_field("name").max_length
+    assert SourceFile.objects.get().warnings, "the cut is listed in the batch's report"
+
+
+def test_an_email_that_cannot_be_stored_is_a_warning_and_the_rest_of_the_file_imports(
+    tmp_path, media_root, gazetteer_db, monkeypatch
+):
+    lines = []
+    for n, subject in enumerate(["First", "Poison", "Third"]):
+        lines += [
+            f"From sender{n}@ice.dhs.gov Mon May  3 09:0{n}:00 2010",
+            f"From: Sender {n} <sender{n}@ice.dhs.gov>",
+            "To: marc.rapp@ice.dhs.gov",
+            f"Subject: {subject}",
+            f"Date: Mon, 03 May 2010 09:0{n}:00 -0700",
+            "",
+            f"Body {n}.",
+            "",
+        ]
+    (tmp_path / "box.mbox").write_text("\n".join(lines))
+    create = Document.objects.create
+
+    def refuse_the_poison(**values):
+        document = create(**values)
+        if values["subject"] == "Poison":
+            raise IntegrityError("a constraint the writer did not foresee")
+        return document
+
+    monkeypatch.setattr(Document.objects, "create", refuse_the_poison)
+    monkeypatch.setattr(writer.Document.objects, "create", refuse_the_poison)
+    report = run_import([tmp_path / "box.mbox"])
+    assert [o.status for o in report.files] == ["imported"]
+    assert sorted(Document.objects.values_list("subject", flat=True)) == ["First", "Third"]
+    assert Appearance.objects.count() == 2, "nothing of the refused email stays"
+    assert Person.objects.filter(email="sender1@ice.dhs.gov").exists() is False
+    warnings = SourceFile.objects.get().warnings
+    assert any(
+        w["text"].startswith("an email could not be stored (IntegrityError") for w in warnings
+    )

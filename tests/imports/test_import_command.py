@@ -1,0 +1,125 @@
+"""import_batch on the command line: summary, exit status, resuming after an interruption."""
+
+import re
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from documents.imports import writer
+from documents.imports.sample_batch import write_sample_batch
+from documents.models import Document, SourceFile
+from tests.conftest import run_import
+
+
+@pytest.fixture
+def release(tmp_path):
+    write_sample_batch(tmp_path / "release")
+    return tmp_path / "release"
+
+
+def test_summary_and_exit_status_when_a_file_fails(release, media_root, gazetteer_db, capsys):
+    (release / "notes.txt").write_text("Not an email, whatever its name says.")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_batch", str(release), "--name", "cli", "--timezone", "America/Chicago")
+    assert exit_info.value.code == 1
+    out = capsys.readouterr().out
+    assert "files: 6 (this run: 5 imported, 0 already imported" in out
+    assert "files needing attention (failed, encrypted or needing OCR): 1" in out
+    assert "notes.txt: failed — not a PDF, .eml or mbox file" in out
+    assert SourceFile.objects.get(original_name="notes.txt").status == "failed"
+
+
+def test_bad_timezone_is_refused(release, gazetteer_db):
+    with pytest.raises(Exception, match="IANA"):
+        call_command("import_batch", str(release), "--name", "cli", "--timezone", "Mars/Olympus")
+
+
+def test_interrupted_run_leaves_whole_files_and_a_rerun_finishes(
+    release, media_root, gazetteer_db, monkeypatch
+):
+    calls = {"n": 0}
+    original = writer.DocumentWriter.write
+
+    def interrupt_in_the_second_file(self, email):
+        if self.source_file.original_name == "ICE-production-2-notes.pdf":
+            raise KeyboardInterrupt
+        calls["n"] += 1
+        return original(self, email)
+
+    monkeypatch.setattr(writer.DocumentWriter, "write", interrupt_in_the_second_file)
+    with pytest.raises(KeyboardInterrupt):
+        run_import([release], name="resume")
+    assert list(SourceFile.objects.values_list("original_name", flat=True)) == [
+        "ICE-production-1-outlook.pdf"
+    ]
+    monkeypatch.setattr(writer.DocumentWriter, "write", original)
+    report = run_import([release], name="resume")
+    statuses = {o.name: o.status for o in report.files}
+    assert statuses.pop("ICE-production-1-outlook.pdf") == "skipped"
+    assert set(statuses.values()) == {"imported"}
+    assert (
+        Document.objects.filter(
+            appearances__source_file__original_name="ICE-production-2-notes.pdf"
+        ).count()
+        == 1
+    )
+
+
+def test_zip_release_with_a_path_outside_the_batch(release, tmp_path, media_root, gazetteer_db):
+    archive = tmp_path / "release.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(release.iterdir()):
+            zipped.write(path, f"production/{path.name}")
+        zipped.writestr("../../etc/evil.eml", "From: a@b.c\nSubject: x\n\nhi")
+    report = run_import([archive], name="zipped")
+    outcomes = {o.name: o for o in report.files}
+    assert outcomes["release.zip/../../etc/evil.eml"].status == "failed"
+    assert "outside the release" in outcomes["release.zip/../../etc/evil.eml"].reason
+    assert outcomes["release.zip/production/la-county.mbox"].status == "imported"
+
+
+def test_workers_give_the_same_result(release, media_root, gazetteer_db, monkeypatch):
+    report = run_import([release], name="parallel")
+    single = sorted(Document.objects.values_list("subject", "sent_at", "body"))
+    Document.objects.all().delete()
+    SourceFile.objects.all().delete()
+    from documents.imports import service
+    from documents.ingest import pdf_production
+
+    def main_process_extraction(*args, **kwargs):
+        raise AssertionError("pages were extracted in the main process, not by the workers")
+
+    # Spawned workers import their own copy of the pipeline; only the main process is patched.
+    monkeypatch.setattr(service, "extract_pages", main_process_extraction)
+    monkeypatch.setattr(pdf_production, "extract_pages", main_process_extraction)
+    parallel = service.BatchImporter(
+        service.BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2
+    ).run([release])
+    assert report.needing_attention == [] and parallel.needing_attention == []
+    assert sorted(Document.objects.values_list("subject", "sent_at", "body")) == single
+    assert parallel.batch.page_count == report.batch.page_count > 0
+
+
+def test_dry_run_saves_nothing(release, media_root, gazetteer_db, capsys):
+    call_command("import_batch", str(release), "--name", "dry", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Dry run — nothing saved" in out and "files: 5 (this run: 5 imported" in out
+    assert not SourceFile.objects.exists() and not Document.objects.exists()
+    assert not media_root.exists()
+
+
+def test_the_progress_bar_shows_pages_and_files_of_the_total_and_the_time_left(
+    release, media_root, gazetteer_db, capsys
+):
+    call_command("import_batch", str(release), "--name", "bar")
+    shown = capsys.readouterr().err
+    pages = SourceFile.objects.filter(batch__name="bar").aggregate(Sum("page_count"))
+    total = pages["page_count__sum"]
+    # The totals are known from the first drawing on: "0/6 pages [00:00<?, ..., files 0/5]".
+    first = shown.split("\r")[1] if "\r" in shown else shown.splitlines()[0]
+    assert f"0/{total} pages" in first and "files 0/5" in first
+    last = shown.strip().replace("\r", "\n").splitlines()[-1]
+    assert f"{total}/{total} pages" in last and "files 5/5" in last
+    assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", last), "elapsed<left"
