@@ -182,6 +182,9 @@ class Page(models.Model):
     text = models.TextField(blank=True)
     bates = models.CharField("Bates number", max_length=100, blank=True, db_index=True)
     needs_ocr = models.BooleanField(default=False, help_text="No text layer.")
+    ocr_confidence = models.FloatField(
+        null=True, blank=True, help_text="Mean word confidence (0-100) when the text is OCR's."
+    )
     withheld_in_full = models.BooleanField(
         default=False, help_text="The page only says it was withheld; no email is printed on it."
     )

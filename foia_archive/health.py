@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from documents.ingest import ocr_status
 from search import index_status
 
 
@@ -28,7 +29,15 @@ def check_health() -> dict:
         "database": database,
         "search_index": search_index,
         "worker": worker_status(),
+        "ocr": ocr_report(),
     }
+
+
+def ocr_report() -> dict:
+    """Whether scanned pages can be read; not counted in ``ok``: without Tesseract the archive
+    works and scans wait as "needs OCR"."""
+    status = ocr_status()
+    return {"available": status.available, "detail": status.summary}
 
 
 def worker_status() -> dict:

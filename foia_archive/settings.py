@@ -199,6 +199,9 @@ IMPORT_ROOT = Path(os.environ["IMPORT_ROOT"]) if os.environ.get("IMPORT_ROOT") e
 IMPORT_FILE_TIME_LIMIT = env.parse_seconds(
     "IMPORT_FILE_TIME_LIMIT", os.environ.get("IMPORT_FILE_TIME_LIMIT"), 600
 )
+# Tesseract's languages for pages without a text layer ("eng", "eng+spa"), checked against the
+# installed language data when an import starts.
+OCR_LANGUAGE = os.environ.get("OCR_LANGUAGE", "eng")
 IMPORT_FILE_MEMORY_LIMIT = env.parse_size(
     "IMPORT_FILE_MEMORY_LIMIT", os.environ.get("IMPORT_FILE_MEMORY_LIMIT"), 4 * 1024**3
 )

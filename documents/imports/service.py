@@ -37,6 +37,7 @@ from documents.imports.writer import DocumentWriter, WriteResult
 from documents.ingest import (
     HEAD_BYTES,
     LARGE_CITY_POPULATION,
+    OcrOptions,
     ParsedFile,
     PdfPage,
     PlaceIndex,
@@ -47,6 +48,7 @@ from documents.ingest import (
     extract_page_list,
     extract_pages,
     iter_sources,
+    ocr_status,
     parse_file,
     readable_reason,
     sniff,
@@ -83,6 +85,7 @@ class BatchOptions:
     timezone: str = ""
     source_url: str = ""
     notes: str = ""
+    ocr: str = "auto"  # one of OCR_MODES: which pages Tesseract reads
 
 
 @dataclass
@@ -144,6 +147,7 @@ class BatchImporter:
         self.pool: ProcessPoolExecutor | None = None
         self.batch = self._batch()
         self.zone = zoneinfo.ZoneInfo(self.batch.timezone)
+        self.ocr = OcrOptions(options.ocr, settings.OCR_LANGUAGE)
 
     def run(self, paths: list[Path]) -> ImportReport:
         report = ImportReport(self.batch)
@@ -173,6 +177,13 @@ class BatchImporter:
             new_emails=report.new_emails,
         )
         return report
+
+    def _settled(self, existing: SourceFile) -> bool:
+        """Whether a re-run leaves an earlier import of the same bytes alone: a file that needed
+        OCR is read again once this run can OCR it."""
+        if existing.status == SourceFile.Status.NEEDS_OCR:
+            return self.ocr.mode == "never" or not ocr_status().available
+        return existing.status in FINAL_STATUSES
 
     def index_now(self, ids: set[int]) -> None:
         """Index what the files just imported; a failure leaves the database whole, and
@@ -210,7 +221,7 @@ class BatchImporter:
             .first()
         )
         if existing is not None and (
-            existing.status in FINAL_STATUSES or _other_file_of(existing, self.batch, source)
+            self._settled(existing) or _other_file_of(existing, self.batch, source)
         ):
             return self._already_imported(source, existing)
         detected = sniff(data[:HEAD_BYTES])
@@ -242,7 +253,7 @@ class BatchImporter:
             pages = self._counted(
                 self._pages_in_parallel(stored) if self.pool else extract_pages(stored)
             )
-        return parse_file(stored, detected, self.zone, pages)
+        return parse_file(stored, detected, self.zone, pages, self.ocr)
 
     def _counted(self, pages: Iterable[PdfPage]) -> Iterator[PdfPage]:
         for page in pages:

@@ -116,6 +116,7 @@ class DocumentWriter:
                 text=page.text.replace("\x00", ""),
                 bates=bates,
                 needs_ocr=page.needs_ocr,
+                ocr_confidence=page.ocr_confidence,
                 withheld_in_full=page.withheld,
                 withheld_exemptions=list(page.withheld_exemptions),
                 case_number=fit(Page, "case_number", stamps.case_number, cut, "case number"),

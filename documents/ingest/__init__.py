@@ -10,6 +10,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from documents.ingest.exemptions import EXEMPTIONS, exemption_spans, find_exemptions
+from documents.ingest.ocr import NO_OCR, OCR_MODES, OcrOptions, check_languages, ocr_status
 from documents.ingest.pdf_production import parse_pdf
 from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, extract_pages
 from documents.ingest.places import LARGE_CITY_POPULATION, PlaceIndex, PlaceRef
@@ -29,6 +30,11 @@ from documents.ingest.sources import (
 from documents.ingest.subjects import normalize_subject
 
 __all__ = [
+    "NO_OCR",
+    "OCR_MODES",
+    "OcrOptions",
+    "check_languages",
+    "ocr_status",
     "EXEMPTIONS",
     "HEAD_BYTES",
     "Address",
@@ -60,12 +66,14 @@ __all__ = [
 ]
 
 
-def parse_file(path: Path, detected_type: str, zone: str | tzinfo, pages=None) -> ParsedFile:
+def parse_file(
+    path: Path, detected_type: str, zone: str | tzinfo, pages=None, ocr: OcrOptions = NO_OCR
+) -> ParsedFile:
     """Parse one stored file. Whatever goes wrong inside comes back as a failed ParsedFile with a
     reason a person can read; it never raises for bad input."""
     try:
         if detected_type == "pdf":
-            return parse_pdf(path, zone, pages)
+            return parse_pdf(path, zone, pages, ocr)
         if detected_type == "eml":
             return parse_eml(path.read_bytes(), zone)
         if detected_type == "mbox":

@@ -67,6 +67,19 @@ MISSING_TESSERACT = "OCR unavailable: install tesseract-ocr"
 MISSING_PDFTOPPM = "OCR unavailable: install poppler-utils (pdftoppm)"
 
 
+@dataclass(frozen=True)
+class OcrOptions:
+    """How a batch OCRs: ``mode`` one of OCR_MODES (auto: pages without a usable text layer;
+    force: also pages whose text layer is garbled; never), ``language`` as check_languages
+    returns it."""
+
+    mode: str = "auto"
+    language: str = DEFAULT_LANGUAGE
+
+
+NO_OCR = OcrOptions(mode="never")
+
+
 class OcrError(Exception):
     """OCR of a page failed; the message names the page and says why."""
 
@@ -91,6 +104,15 @@ class OcrStatus:
     message: str  # "" when available, else what to install
     version: str = ""  # "5.3.0"
     languages: frozenset[str] = frozenset()  # installed language data, "osd" included
+
+    @property
+    def summary(self) -> str:
+        """One line for people: what runs, or what to install."""
+        if not self.available:
+            return self.message
+        return (
+            f"available (Tesseract {self.version}; languages {', '.join(sorted(self.languages))})"
+        )
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from documents.ingest.furniture import CleanPage, clean_page, edge_shapes, repeated_shapes
+from documents.ingest.ocr import NO_OCR, OcrError, OcrOptions, needs_ocr, ocr_page, ocr_status
 from documents.ingest.pdf_text import (
     PdfEncrypted,
     PdfError,
@@ -29,16 +30,22 @@ from documents.ingest.records import Email, OtherDocument, PageRecord, ParsedFil
 
 
 def parse_pdf(
-    source: str | Path | bytes, zone: str | tzinfo, pages: Iterable[PdfPage] | None = None
+    source: str | Path | bytes,
+    zone: str | tzinfo,
+    pages: Iterable[PdfPage] | None = None,
+    ocr: OcrOptions = NO_OCR,
 ) -> ParsedFile:
     """Parse a PDF production. ``pages`` may come from worker processes; by default they are
-    extracted here, one at a time."""
+    extracted here, one at a time. A page without a usable text layer is OCR'd as ``ocr`` says
+    (a stored file only: OCR reads the page's image from it)."""
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the items have been read)
     shapes: Counter[str] = Counter()
     count = 0
+    reader = _OcrReader(source, ocr)
     try:
         for page in extract_pages(source) if pages is None else pages:
-            spill.write(json.dumps([page.number, page.lines]).encode() + b"\n")
+            page, confidence = reader.read(page)
+            spill.write(json.dumps([page.number, page.lines, confidence]).encode() + b"\n")
             shapes.update(edge_shapes(page.lines))
             count += 1
     except PdfError as error:
@@ -48,9 +55,40 @@ def parse_pdf(
     if not count:
         spill.close()
         return ParsedFile("pdf", status="failed", error="the PDF has no pages")
-    parsed = ParsedFile("pdf")
+    parsed = ParsedFile("pdf", warnings=reader.warnings)
     parsed.items = _Production(parsed, spill, repeated_shapes(shapes, count), zone, source).items()
     return parsed
+
+
+class _OcrReader:
+    """OCR for the pages that need it: the text layer kept where it is usable, the page's image
+    read by Tesseract where it is missing (or, in force mode, garbled). Without Tesseract the
+    pages stay "needs OCR" and the file says why, once."""
+
+    def __init__(self, source, options: OcrOptions):
+        self.path = Path(source) if isinstance(source, str | Path) else None
+        self.options = options
+        self.warnings: list[str] = []
+        self.available: bool | None = None  # asked once, when a page first needs OCR
+
+    def read(self, page: PdfPage) -> tuple[PdfPage, float | None]:
+        if self.path is None or not needs_ocr(page.text, self.options.mode):
+            return page, None
+        if self.available is None:
+            status = ocr_status()
+            self.available = status.available
+            if not status.available:
+                self.warnings.append(status.message)
+        if not self.available:
+            return page, None
+        try:
+            read = ocr_page(self.path, page.number, language=self.options.language)
+        except OcrError as error:
+            self.warnings.append(f"OCR failed: {error}")
+            return page, None
+        if not read.text.strip():
+            return page, None  # a blank page: nothing for OCR either
+        return PdfPage(page.number, read.lines), read.confidence
 
 
 class _Production:
@@ -75,7 +113,7 @@ class _Production:
     def _text_pages(self) -> Iterator[CleanPage]:
         self.spill.seek(0)
         for row in self.spill:
-            number, lines = json.loads(row)
+            number, lines, confidence = json.loads(row)
             page = PdfPage(number, tuple(lines))
             clean = clean_page(number, page.lines, self.repeated)
             self.pending.append(
@@ -87,6 +125,7 @@ class _Production:
                     withheld=clean.withheld,
                     withheld_exemptions=clean.withheld_exemptions,
                     stamps=clean.stamps,
+                    ocr_confidence=confidence,
                 )
             )
             self.pages += 1

@@ -84,6 +84,7 @@ class PageRecord:
     withheld_exemptions: tuple[str, ...] = ()
     withheld: bool = False
     stamps: Stamps = Stamps()
+    ocr_confidence: float | None = None  # the mean word confidence when the text is OCR's
 
 
 @dataclass

@@ -48,6 +48,16 @@ def test_healthz_is_ok_when_database_and_index_answer(client, search_index_dir):
     assert report["ok"] is True
     assert report["database"]["ok"] is True
     assert report["search_index"] == {"ok": True, "detail": "ok", "documents": 0}
+    assert report["ocr"]["available"] is True and "Tesseract" in report["ocr"]["detail"]
+
+
+def test_healthz_says_when_ocr_is_unavailable(client, search_index_dir, monkeypatch, tmp_path):
+    ensure_index()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    client.force_login(make_user("admin", "Admin"))
+    report = client.get("/healthz").json()
+    assert report["ocr"] == {"available": False, "detail": "OCR unavailable: install tesseract-ocr"}
+    assert report["ok"] is True  # the archive works; scans wait as "needs OCR"
 
 
 def test_healthz_reports_a_missing_index_as_unavailable(client, search_index_dir):

@@ -41,8 +41,13 @@ def test_every_dc_bega_eml_imports(media_root, gazetteer_db):
     assert "PDF portfolio" in outcomes[portfolio].warnings[0]["text"]
     assert outcomes[f"{portfolio}/Re_ Check in.pdf"].status == "imported"
     assert outcomes[f"{portfolio}/Re_ Check in.pdf"].emails >= 1
-    # Image-only scans and the letters are reported, never silently dropped.
-    assert outcomes["20180227-COST-OOG/Emails/Grimaldi-emails.pdf"].status == "needs_ocr"
+    # Image-only scans are OCR'd during the import and become emails (issue 19).
+    scanned = outcomes["20180227-COST-OOG/Emails/Grimaldi-emails.pdf"]
+    assert scanned.status == "imported" and scanned.emails >= 3
+    grimaldi = Document.objects.filter(
+        appearances__source_file__original_name="20180227-COST-OOG/Emails/Grimaldi-emails.pdf"
+    )
+    assert any("Grimaldi" in (email.sender.name if email.sender else "") for email in grimaldi)
     # Pages that are not email are kept as the documents they are, searchable and citable.
     release = Document.objects.get(
         appearances__source_file__original_name="20180313-BEGA-JT/Carol Schwartz Press Release BEGA.pdf"

@@ -32,7 +32,10 @@ FLOORS = {
 def test_the_development_set_is_read_right(media_root, gazetteer_db):
     total = Figures()
     reports = []
-    for release in load_releases():
+    # EVAL_OCR=1 make eval: the emails only OCR can read as well (the D.C. scans), OCR'd during
+    # the import; their figures are reported, the floors hold for the text-layer set.
+    with_ocr = bool(os.environ.get("EVAL_OCR"))
+    for release in load_releases(include_ocr=with_ocr):
         folder = CORPUS / release.folder
         run_import(
             [folder / name for name in release.files()],
@@ -51,4 +54,4 @@ def test_the_development_set_is_read_right(media_root, gazetteer_db):
     fallen = {
         name: round(value, 3) for name, value in total.scores().items() if value < FLOORS[name]
     }
-    assert not fallen, f"below their floors {FLOORS}: {fallen}"
+    assert with_ocr or not fallen, f"below their floors {FLOORS}: {fallen}"

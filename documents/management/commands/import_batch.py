@@ -7,6 +7,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,7 +17,8 @@ from tqdm import tqdm
 
 from documents.imports.report import group_warnings
 from documents.imports.service import BatchImporter, BatchOptions, FileOutcome, ImportReport
-from documents.ingest import iter_entries, pages_in
+from documents.ingest import OCR_MODES, check_languages, iter_entries, ocr_status, pages_in
+from documents.ingest.ocr import OcrError
 from documents.models import SourceFile, validate_time_zone
 
 
@@ -46,6 +48,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse and report; save nothing."
         )
+        parser.add_argument(
+            "--ocr",
+            choices=OCR_MODES,
+            default="auto",
+            help="auto: OCR pages without a usable text layer (default); force: also pages whose "
+            "text layer is garbled; never.",
+        )
 
     def handle(self, *args, **options):
         for path in options["paths"]:
@@ -56,7 +65,10 @@ class Command(BaseCommand):
                 validate_time_zone(options["timezone"])
             except ValidationError as error:
                 raise CommandError(error.messages[0]) from error
+        if options["ocr"] != "never":
+            _check_ocr()
         batch_options = BatchOptions(
+            ocr=options["ocr"],
             name=options["name"],
             title=options["title"],
             agency=options["agency"],
@@ -95,6 +107,18 @@ class Command(BaseCommand):
             report = self._import(batch_options, options, bar, index=False)
             transaction.set_rollback(True)
         return report
+
+
+def _check_ocr() -> None:
+    """Say once, before any file, whether scanned pages can be read."""
+    status = ocr_status()
+    if not status.available:
+        sys.stderr.write(f"{status.message}; pages without a text layer stay 'needs OCR'\n")
+        return
+    try:
+        check_languages(settings.OCR_LANGUAGE, status)
+    except OcrError as error:
+        raise CommandError(str(error)) from error
 
 
 class _ProgressBar:

@@ -23,6 +23,7 @@ from documents.first_run import ADMIN_USERNAME, create_admin_if_missing, show_pa
 from documents.imports.isolation import die_with_parent
 from documents.imports.sample_batch import write_sample_batch
 from documents.imports.service import BatchImporter, BatchOptions
+from documents.ingest import ocr_status
 from documents.models import Batch
 
 SAMPLE_BATCH_NAME = "sample-secure-communities"
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         host, port = host_and_port(bind)
         refuse_if_taken(bind, host, port)
         self.prepare()
+        self.stdout.write(f"OCR: {ocr_status().summary}")
         # Children get the resolved URL, so they use this process's embedded server (when there is
         # one) instead of each joining it; it stops when this command exits.
         env = os.environ | {"DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}

@@ -1,0 +1,109 @@
+"""Scanned productions imported: pages without a text layer are OCR'd during the import and read
+by the same pipeline as born-digital ones; without Tesseract they stay "needs OCR", said once."""
+
+import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
+
+from documents.models import Document, Page, SourceFile
+from tests.conftest import run_import
+from tests.ingest.test_ocr import BATES, GARBLED_LAYER, printed_email, scanned
+
+pytestmark = pytest.mark.django_db
+PACIFIC = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.fixture(scope="module")
+def scan(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scanned-release")
+    printed_email(folder / "printed.pdf")
+    return scanned(folder / "printed.pdf", folder / "scan.pdf")
+
+
+def test_a_scanned_email_is_imported_with_its_sender_subject_date_and_bates(
+    scan, media_root, gazetteer_db, client, django_user_model
+):
+    report = run_import([scan])
+    (outcome,) = report.files
+    assert outcome.status == SourceFile.Status.IMPORTED
+    email = Document.objects.get()
+    assert email.sender.name == "Marc Rapp"
+    assert email.subject == "RE: County opt out letter"
+    assert email.sent_at == datetime(2010, 9, 28, 16, 12, tzinfo=PACIFIC)
+    assert [r.person.name for r in email.recipient_entries.all()] == [
+        "Kathleen Adler",
+        "David Venturella",
+    ]
+    assert email.appearances.get().bates_start == BATES
+    assert "Santa Clara" in email.body
+    page = Page.objects.get()
+    assert not page.needs_ocr and page.ocr_confidence > 75
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", "pw"))
+    shown = client.get(reverse("page-text", args=[page.source_file_id, 1])).content.decode()
+    assert "OCR text," in shown and "% confidence" in shown
+
+
+def test_never_leaves_a_scan_needing_ocr(scan, media_root, gazetteer_db):
+    (outcome,) = run_import([scan], ocr="never").files
+    assert outcome.status == SourceFile.Status.NEEDS_OCR
+    assert Page.objects.get().needs_ocr
+
+
+def test_a_mixed_pdf_is_read_page_by_page(scan, tmp_path, media_root, gazetteer_db):
+    born_digital = tmp_path / "digital.pdf"
+    printed_email(born_digital)
+    subprocess.run(["pdfunite", born_digital, scan, tmp_path / "mixed.pdf"], check=True)
+    run_import([tmp_path / "mixed.pdf"])
+    pages = list(Page.objects.order_by("number"))
+    assert [page.ocr_confidence is None for page in pages] == [True, False]
+    assert not any(page.needs_ocr for page in pages)
+
+
+def test_without_tesseract_scans_stay_needing_ocr_and_the_file_says_why(
+    scan, media_root, gazetteer_db, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm
+    (outcome,) = run_import([scan]).files
+    assert outcome.status == SourceFile.Status.NEEDS_OCR
+    stored = SourceFile.objects.get()
+    assert "OCR unavailable: install tesseract-ocr" in str(stored.warnings) + stored.error
+
+
+def test_the_command_line_reads_scans_unless_told_never_and_a_rerun_reads_them(
+    scan, media_root, gazetteer_db
+):
+    with pytest.raises(SystemExit):  # a file that needs attention: exit status 1
+        call_command("import_batch", str(scan), name="scans", ocr="never", verbosity=0)
+    assert not Document.objects.exists()
+    call_command("import_batch", str(scan), name="scans", verbosity=0)
+    assert Document.objects.get().subject == "RE: County opt out letter"
+
+
+def test_force_reads_again_a_scan_whose_own_text_layer_is_garbled(
+    scan, tmp_path, media_root, gazetteer_db
+):
+    """An agency's poor OCR under the page image: auto keeps that text, force reads the image."""
+    image = tmp_path / "page.png"
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", scan, tmp_path / "page"], check=True
+    )
+    for mode in ("auto", "force"):
+        garbled = tmp_path / f"garbled-{mode}.pdf"
+        drawing = canvas.Canvas(str(garbled), pagesize=letter)
+        drawing.setTitle(mode)  # two files, not one imported twice
+        drawing.drawImage(str(image), 0, 0, *letter)
+        text = drawing.beginText(72, 720)
+        text.setTextRenderMode(3)  # invisible, as OCR layers are
+        for line in GARBLED_LAYER.split(" ~~ "):
+            text.textLine(line)
+        drawing.drawText(text)
+        drawing.save()
+        run_import([garbled], name=mode, ocr=mode)
+    read = Document.objects.filter(subject="RE: County opt out letter")
+    assert [d.appearances.get().source_file.batch.name for d in read] == ["force"]
