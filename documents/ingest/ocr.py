@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from documents.ingest.pdf_text import lines_in_reading_order
+
 OCR_MODES = ("auto", "force", "never")
 DEFAULT_LANGUAGE = "eng"
 # Tesseract reads print best at about 300 dpi (smaller text suffers at 200).
@@ -53,10 +55,6 @@ MIN_TEXT_CHARS = 20
 # A text layer whose word-like characters make up less than this share of its characters is
 # bad (an agency's garbled OCR, or glyphs without a character mapping): `force` redoes it.
 MIN_WORDLIKE_SHARE = 0.6
-# As in pdf_text: lines whose vertical centres are within this fraction of the taller line's
-# height are one printed line; a gap of more than PARAGRAPH_GAP line heights is a paragraph break.
-SAME_LINE_TOLERANCE = 0.5
-PARAGRAPH_GAP = 1.0
 # A "word" of no letter or digit no larger than this many points either way is a speck of dust
 # or toner that Tesseract read as a dash or a dot; it is left out of the text.
 SPECK_POINTS = 2.0
@@ -371,32 +369,9 @@ def _page(number: int, words: list[OcrWord], lines: list[str]) -> OcrPage:
 
 
 def _reading_order(pieces: list[tuple[float, float, float, str]]) -> list[str]:
-    """Lines top to bottom, those on one baseline joined left to right, as pdf_text does: an
-    Outlook header's "From:" label and its value, read by Tesseract as two blocks, become one
-    line again. Pieces are (top, bottom, left, text) in image rows, which grow downwards."""
-    rows: list[list[tuple[float, float, float, str]]] = []
-    for piece in sorted(pieces, key=lambda piece: ((piece[0] + piece[1]) / 2, piece[2])):
-        if rows and _same_row(rows[-1][0], piece):
-            rows[-1].append(piece)
-        else:
-            rows.append([piece])
-    lines: list[str] = []
-    previous_bottom = None
-    for row in rows:
-        top = min(piece[0] for piece in row)
-        height = max(piece[1] - piece[0] for piece in row)
-        if previous_bottom is not None and top - previous_bottom > height * PARAGRAPH_GAP:
-            lines.append("")
-        lines.append(" ".join(piece[3] for piece in sorted(row, key=lambda piece: piece[2])))
-        previous_bottom = max(piece[1] for piece in row)
-    return lines
-
-
-def _same_row(first: tuple, other: tuple) -> bool:
-    height = max(first[1] - first[0], other[1] - other[0], 1)
-    return (
-        abs((first[0] + first[1]) / 2 - (other[0] + other[1]) / 2) <= height * SAME_LINE_TOLERANCE
-    )
+    """Lines as pdf_text orders a text layer's: pieces (top, bottom, left, text) in image rows,
+    which grow downwards, turned to PDF's upward y first."""
+    return lines_in_reading_order((-bottom, -top, left, text) for top, bottom, left, text in pieces)
 
 
 def _run(

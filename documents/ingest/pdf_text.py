@@ -172,14 +172,20 @@ def extract_page_list(source: str, numbers: list[int]) -> list[PdfPage]:
 
 def page_lines(layout: LTPage) -> list[str]:
     """The page's text lines, top to bottom, with lines on one baseline joined left to right."""
-    pieces = [
+    return lines_in_reading_order(
         (line.y0, line.y1, line.x0, text)
         for line in _text_lines(layout)
         if (text := readable(line.get_text()).strip())
-    ]
-    pieces.sort(key=lambda piece: (-(piece[0] + piece[1]) / 2, piece[2]))
+    )
+
+
+def lines_in_reading_order(pieces: Iterable[tuple[float, float, float, str]]) -> list[str]:
+    """Pieces of text, (bottom, top, left, text) with y growing upwards as in PDF, to lines top
+    to bottom; pieces on one baseline are one line, joined left to right (an Outlook header's
+    label and its value), and "" marks a gap of more than a line: a paragraph break."""
+    ordered = sorted(pieces, key=lambda piece: (-(piece[0] + piece[1]) / 2, piece[2]))
     rows: list[list[tuple[float, float, float, str]]] = []
-    for piece in pieces:
+    for piece in ordered:
         if rows and _same_row(rows[-1][0], piece):
             rows[-1].append(piece)
         else:
