@@ -56,6 +56,7 @@ urlpatterns = [
         name="batch-import-status",
     ),
     path("batches/<slug:name>/import/retry/", import_views.retry_failed, name="batch-retry"),
+    path("batches/<slug:name>/import/ocr/", import_views.run_ocr, name="batch-ocr"),
     path(
         "batches/<slug:name>/files/<int:pk>/replace/",
         import_views.replace_file,

@@ -202,6 +202,8 @@ IMPORT_FILE_TIME_LIMIT = env.parse_seconds(
 # Tesseract's languages for pages without a text layer ("eng", "eng+spa"), checked against the
 # installed language data when an import starts.
 OCR_LANGUAGE = os.environ.get("OCR_LANGUAGE", "eng")
+# OCR'd pages under this mean word confidence (0-100) are listed in their batch's report.
+OCR_CONFIDENCE_FLOOR = 70
 IMPORT_FILE_MEMORY_LIMIT = env.parse_size(
     "IMPORT_FILE_MEMORY_LIMIT", os.environ.get("IMPORT_FILE_MEMORY_LIMIT"), 4 * 1024**3
 )

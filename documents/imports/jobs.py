@@ -34,7 +34,7 @@ from documents.imports.service import (
     stored_name,
     update_batch_counters,
 )
-from documents.ingest import SourceInput, error_reason, iter_entries, zip_problem
+from documents.ingest import SourceInput, error_reason, iter_entries, ocr_status, zip_problem
 from documents.models import AuditEntry, Batch, Document, ImportJob, SourceFile
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,29 @@ def queue_retry(batch: Batch, user) -> ImportJob:
             "replace a file here."
         )
     return queue_job(batch, ImportJob.Kind.RETRY, folders, user, failed)
+
+
+def queue_ocr(batch: Batch, user) -> ImportJob:
+    """The batch's files that needed OCR, read again now that Tesseract can read them; nothing
+    else of the batch is re-imported."""
+    status = ocr_status()
+    if not status.available:
+        raise ImportRequestError(f"{status.message}, then run OCR again.")
+    scanned = set(
+        batch.files.filter(status=SourceFile.Status.NEEDS_OCR).values_list(
+            "original_name", flat=True
+        )
+    )
+    if not scanned:
+        raise ImportRequestError("No file of this batch needs OCR.")
+    folders = _source_dirs(batch)
+    if not folders:
+        raise ImportRequestError(
+            "This batch was imported on the command line, so the archive does not know where its "
+            "files are: run `manage.py import_batch` on them again (it OCRs the files that need "
+            "it)."
+        )
+    return queue_job(batch, ImportJob.Kind.RETRY, folders, user, scanned)
 
 
 def _source_dirs(batch: Batch) -> list[Path]:
@@ -271,9 +294,12 @@ def _wanted(job: ImportJob, entry: SourceInput) -> bool:
 
 def _settled_names(job: ImportJob) -> set[str]:
     """The batch's files a resumed upload or folder job need not read again (failures included:
-    a retry is asked for); a retry or a replacement settles only what was imported."""
+    a retry is asked for); a retry or a replacement settles only what was imported (and a file
+    that needed OCR, unless a retry names it)."""
     upload = job.kind in (ImportJob.Kind.UPLOAD, ImportJob.Kind.FOLDER)
     statuses = SETTLED if upload else FINISHED
+    if job.kind == ImportJob.Kind.RETRY:  # "Run OCR" names the files that needed it
+        statuses = tuple(status for status in statuses if status != SourceFile.Status.NEEDS_OCR)
     return set(job.batch.files.filter(status__in=statuses).values_list("original_name", flat=True))
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from documents.models import Appearance, Batch, Document, Page, SourceFile, Thread
+
+# At most this many doubtful OCR'd pages are listed in a report, the worst first.
+DOUBTFUL_LISTED = 200
 
 
 def update_batch_counters(batch: Batch) -> None:
@@ -61,6 +65,16 @@ class BatchReport:
     by_status: list[tuple[str, int]]  # status label, number of files
     withheld_pages: int
     warnings: list[tuple[SourceFile, list[WarningGroup]]]
+    doubtful_ocr: list[Page]  # OCR'd pages under OCR_CONFIDENCE_FLOOR, worst first
+
+    @property
+    def ocr_floor(self) -> int:
+        return settings.OCR_CONFIDENCE_FLOOR
+
+    @property
+    def needing_ocr(self) -> int:
+        """Files "Run OCR" would read again."""
+        return sum(s.status == SourceFile.Status.NEEDS_OCR for s in self.attention)
 
     @property
     def retriable(self) -> int:
@@ -98,6 +112,13 @@ def batch_report(batch: Batch) -> BatchReport:
         by_status=[(statuses[status], n) for status, n in tally.items()],
         withheld_pages=Page.objects.filter(source_file__batch=batch, withheld_in_full=True).count(),
         warnings=[(f, group_warnings(f.warnings)) for f in files if f.warnings],
+        doubtful_ocr=list(
+            Page.objects.filter(
+                source_file__batch=batch, ocr_confidence__lt=settings.OCR_CONFIDENCE_FLOOR
+            )
+            .select_related("source_file")
+            .order_by("ocr_confidence", "source_file__original_name", "number")[:DOUBTFUL_LISTED]
+        ),
     )
 
 

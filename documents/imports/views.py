@@ -165,6 +165,19 @@ def retry_failed(request, name: str):
 
 @require_POST
 @roles.requires(roles.IMPORT)
+def run_ocr(request, name: str):
+    batch = get_object_or_404(Batch, name=name)
+    try:
+        job = jobs.queue_ocr(batch, request.user)
+    except jobs.ImportRequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"OCR queued for {len(job.only_names)} file(s).")
+    return redirect("batch-import", name)
+
+
+@require_POST
+@roles.requires(roles.IMPORT)
 @accepts_upload
 def replace_file(request, name: str, pk: int):
     source = get_object_or_404(SourceFile, pk=pk, batch__name=name)

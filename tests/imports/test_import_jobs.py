@@ -382,3 +382,42 @@ def test_a_command_line_batch_cannot_be_retried_from_the_browser_but_says_how(
     response = admin_client.post(reverse("batch-retry", args=["cli"]), follow=True)
     assert "run `manage.py import_batch` on them again" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_run_ocr_reads_again_only_the_files_that_needed_it(
+    admin_client, tmp_path, monkeypatch, settings
+):
+    """Scans uploaded while Tesseract was missing wait as "needs OCR"; once it is there, the
+    batch page's Run OCR button reads them, and nothing else is re-imported."""
+    from tests.ingest.test_ocr import printed_email, scanned
+
+    printed_email(tmp_path / "printed.pdf")
+    scan = scanned(tmp_path / "printed.pdf", tmp_path / "scan.pdf")
+    release = tmp_path / "release"
+    write_sample_batch(release)
+    files = [SimpleUploadedFile(p.name, p.read_bytes()) for p in sorted(release.iterdir())]
+    files.append(SimpleUploadedFile("scan.pdf", scan.read_bytes()))
+    with monkeypatch.context() as patched:
+        patched.setenv("PATH", str(tmp_path))  # no tesseract here
+        post_batch(admin_client, "scans", files)
+        run_worker()
+        batch = Batch.objects.get(name="scans")
+        assert batch.files.get(original_name="scan.pdf").status == "needs_ocr"
+        page = admin_client.get(reverse("batch-import", args=["scans"])).content.decode()
+        assert "Run OCR on the 1 file that needs it" in page
+        refused = admin_client.post(reverse("batch-ocr", args=["scans"]), follow=True)
+        assert "OCR unavailable: install tesseract-ocr" in refused.content.decode()
+    imported = dict(batch.files.filter(status="imported").values_list("original_name", "pk"))
+    admin_client.post(reverse("batch-ocr", args=["scans"]))
+    run_worker()
+    assert ImportJob.objects.filter(kind="retry").get().only_names == ["scan.pdf"]
+    assert batch.files.get(original_name="scan.pdf").status == "imported"
+    assert Document.objects.filter(subject="RE: County opt out letter").exists()
+    assert (
+        dict(
+            batch.files.filter(status="imported")
+            .exclude(original_name="scan.pdf")
+            .values_list("original_name", "pk")
+        )
+        == imported
+    )

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from reportlab.lib.pagesizes import letter
@@ -107,3 +108,16 @@ def test_force_reads_again_a_scan_whose_own_text_layer_is_garbled(
         run_import([garbled], name=mode, ocr=mode)
     read = Document.objects.filter(subject="RE: County opt out letter")
     assert [d.appearances.get().source_file.batch.name for d in read] == ["force"]
+
+
+def test_the_batch_report_lists_ocrd_pages_under_the_confidence_floor(
+    scan, media_root, gazetteer_db, client, settings
+):
+    run_import([scan], name="scans")
+    page = client.get(reverse("batch", args=["scans"])).content.decode()
+    assert "OCR'd pages to check" not in page  # a clean scan reads well above the floor
+    settings.OCR_CONFIDENCE_FLOOR = 100
+    cache.clear()  # the report is kept until the archive changes
+    page = client.get(reverse("batch", args=["scans"])).content.decode()
+    assert "OCR&#x27;d pages to check" in page
+    assert "scan.pdf, p. 1" in page

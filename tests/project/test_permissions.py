@@ -240,6 +240,14 @@ ENDPOINTS = [
         False,
     ),
     (
+        "batch-ocr",
+        "post",
+        lambda w: reverse("batch-ocr", args=[w["failed"].batch.name]),
+        lambda w: {},
+        {"Admin"},
+        False,
+    ),
+    (
         "batch-file-replace",
         "post",
         lambda w: reverse("batch-file-replace", args=[w["failed"].batch.name, w["failed"].pk]),
