@@ -119,5 +119,5 @@ def test_the_batch_report_lists_ocrd_pages_under_the_confidence_floor(
     settings.OCR_CONFIDENCE_FLOOR = 100
     cache.clear()  # the report is kept until the archive changes
     page = client.get(reverse("batch", args=["scans"])).content.decode()
-    assert "OCR&#x27;d pages to check" in page
+    assert "OCR'd pages to check" in page
     assert "scan.pdf, p. 1" in page
