@@ -114,17 +114,10 @@ def _enqueue(job_id: int) -> None:
 
 def queue_retry(batch: Batch, user) -> ImportJob:
     """The batch's failed files again, from wherever its earlier jobs read them."""
-    failed = set(batch.files.filter(status__in=RETRIED).values_list("original_name", flat=True))
-    if not failed:
-        raise ImportRequestError("No file of this batch failed.")
-    folders = _source_dirs(batch)
-    if not folders:
-        raise ImportRequestError(
-            "This batch was imported on the command line, so the archive does not know where its "
-            "files are: run `manage.py import_batch` on them again (it retries failed files), or "
-            "replace a file here."
-        )
-    return queue_job(batch, ImportJob.Kind.RETRY, folders, user, failed)
+    failed = batch.files.filter(status__in=RETRIED)
+    return _queue_again(
+        batch, user, failed, "No file of this batch failed.", "retries failed files"
+    )
 
 
 def queue_ocr(batch: Batch, user) -> ImportJob:
@@ -133,21 +126,25 @@ def queue_ocr(batch: Batch, user) -> ImportJob:
     status = ocr_status()
     if not status.available:
         raise ImportRequestError(f"{status.message}, then run OCR again.")
-    scanned = set(
-        batch.files.filter(status=SourceFile.Status.NEEDS_OCR).values_list(
-            "original_name", flat=True
-        )
+    scanned = batch.files.filter(status=SourceFile.Status.NEEDS_OCR)
+    return _queue_again(
+        batch, user, scanned, "No file of this batch needs OCR.", "OCRs the files that need it"
     )
-    if not scanned:
-        raise ImportRequestError("No file of this batch needs OCR.")
+
+
+def _queue_again(batch: Batch, user, files, none_left: str, the_command: str) -> ImportJob:
+    """A retry job over ``files`` of the batch, read from where its earlier jobs found them."""
+    names = set(files.values_list("original_name", flat=True))
+    if not names:
+        raise ImportRequestError(none_left)
     folders = _source_dirs(batch)
     if not folders:
         raise ImportRequestError(
             "This batch was imported on the command line, so the archive does not know where its "
-            "files are: run `manage.py import_batch` on them again (it OCRs the files that need "
-            "it)."
+            f"files are: run `manage.py import_batch` on them again (it {the_command}), or "
+            "replace a file here."
         )
-    return queue_job(batch, ImportJob.Kind.RETRY, folders, user, scanned)
+    return queue_job(batch, ImportJob.Kind.RETRY, folders, user, names)
 
 
 def _source_dirs(batch: Batch) -> list[Path]:

@@ -153,26 +153,24 @@ def batch_import_status(request, name: str):
 @require_POST
 @roles.requires(roles.IMPORT)
 def retry_failed(request, name: str):
-    batch = get_object_or_404(Batch, name=name)
-    try:
-        job = jobs.queue_retry(batch, request.user)
-    except jobs.ImportRequestError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{len(job.only_names)} failed file(s) queued again.")
-    return redirect("batch-import", name)
+    return _queued(request, name, jobs.queue_retry, "{} failed file(s) queued again.")
 
 
 @require_POST
 @roles.requires(roles.IMPORT)
 def run_ocr(request, name: str):
+    return _queued(request, name, jobs.queue_ocr, "OCR queued for {} file(s).")
+
+
+def _queued(request, name: str, queue, done: str):
+    """Queue a job over some of the batch's files; say what was queued, or why nothing was."""
     batch = get_object_or_404(Batch, name=name)
     try:
-        job = jobs.queue_ocr(batch, request.user)
+        job = queue(batch, request.user)
     except jobs.ImportRequestError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"OCR queued for {len(job.only_names)} file(s).")
+        messages.success(request, done.format(len(job.only_names)))
     return redirect("batch-import", name)
 
 
