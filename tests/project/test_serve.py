@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -69,13 +71,14 @@ def wait_for(url: str, limit: float, server: subprocess.Popen | None = None) -> 
 
 
 def start_serve(
-    database_url: str, folder: Path, port: int, host: str = "127.0.0.1"
+    database_url: str, folder: Path, port: int, host: str = "127.0.0.1", public: bool = False
 ) -> subprocess.Popen:
     """`manage.py serve` in a session of its own, as `make run` runs in a terminal."""
     env = os.environ | {
         "DATABASE_URL": database_url,
         "WHOOSH_PATH": str(folder / "whoosh"),
         "MEDIA_ROOT": str(folder / "media"),
+        "ARCHIVE_PUBLIC": "true" if public else "false",
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--bind", f"{host}:{port}"],
@@ -123,6 +126,16 @@ def stop(
     return output, time.monotonic() - started
 
 
+def search_status(port: int, query: str) -> tuple[int, bool]:
+    """The search page's status for ``query`` and whether it is the search page itself."""
+    url = f"http://127.0.0.1:{port}/search/?" + urllib.parse.urlencode({"q": query})
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, "<h1>Search</h1>" in response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, False
+
+
 def answer(port: int, host_header: str) -> int:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/accounts/login/", headers={"Host": host_header}
@@ -138,7 +151,7 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
     fresh_database_url, tmp_path
 ):
     port = free_port()
-    server = start_serve(fresh_database_url, tmp_path, port, host="0.0.0.0")
+    server = start_serve(fresh_database_url, tmp_path, port, host="0.0.0.0", public=True)
     try:
         status, health = wait_for(f"http://127.0.0.1:{port}/healthz", STARTUP_LIMIT_SECONDS, server)
         assert status == 200
@@ -154,6 +167,14 @@ def test_serve_prepares_a_fresh_database_serves_pages_and_stops_on_sigterm(
         # Served on every address, it answers to this machine's name, not to any name at all.
         assert answer(port, f"{socket.gethostname()}:{port}") == 200
         assert answer(port, f"not-this-archive.example:{port}") == 400
+        # Hostile searches at once (each bounded) leave the site answering; a 6 KB query is
+        # answered by the archive, not refused bare.
+        hostile = ["**", "*", "a*", "(" * 300 + "x", "-" * 50 + "x", "x" * 6000] * 2
+        with ThreadPoolExecutor(len(hostile)) as pool:
+            searches = [pool.submit(search_status, port, query) for query in hostile]
+            _, home = wait_for(f"http://127.0.0.1:{port}/", 10)
+            assert "FOIA Email Archive" in home
+            assert {search.result() for search in searches} == {(200, True)}
     finally:
         # As the README's `pkill -f 'manage.py serve'`: serve stops its web server and worker.
         output, seconds = stop(server, signal.SIGTERM, group=False)

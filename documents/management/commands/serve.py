@@ -79,6 +79,10 @@ class Command(BaseCommand):
             str(WEB_THREADS),
             "--timeout",
             str(WEB_TIMEOUT_SECONDS),
+            # A long search address is cut and answered by the app, not refused bare with 414
+            # at gunicorn's default of 4 KB; 8190 is gunicorn's most.
+            "--limit-request-line",
+            "8190",
             "--graceful-timeout",
             str(SHUTDOWN_GRACE_SECONDS - 2),
             # Its default lives in the home folder, shared by every server of the same user.
