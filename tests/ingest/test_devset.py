@@ -41,6 +41,7 @@ def test_the_development_set_is_read_right(media_root, gazetteer_db):
             [folder / name for name in release.files()],
             name=f"devset-{release.release}",
             timezone=release.timezone,
+            ocr="auto" if with_ocr else "never",  # the text-layer set is read as printed
         )
         figures = evaluate(release, f"devset-{release.release}")
         reports.append(report(figures, release.title))
