@@ -298,7 +298,7 @@ def _snippet(document: Document, words: frozenset[str], analyzer) -> SafeString:
     if marked:
         return mark_safe(marked)  # noqa: S308 (every piece was escaped by _Marker)
     opening = " ".join(document.body.split())
-    return mark_safe(escape(opening[:240] + ("…" if len(opening) > 240 else "")))  # noqa: S308
+    return escape(opening[:240] + ("…" if len(opening) > 240 else ""))
 
 
 def _holds_any(text: str, words: frozenset[str], analyzer) -> bool:

@@ -7,12 +7,35 @@ from documents.ingest.addresses import name_fits_address, ocr_folded, person_key
 from documents.models import Person, PersonAlias
 
 
-class PersonResolver:
-    """Finds or creates the Person for an address; remembers answers for one import."""
+class FoldedNames:
+    """The archive's name keys with OCR's look-alike letters made one, to person ids: read from
+    the database once per batch, when a name is first not found, and kept up to date by every
+    file's resolver. An id may name a person a rolled-back file created; looking it up finds
+    nothing then."""
 
     def __init__(self) -> None:
+        self._ids: dict[str, int] | None = None
+
+    def get(self, name_key: str) -> int | None:
+        if self._ids is None:
+            self._ids = {}
+            known = PersonAlias.objects.filter(normalized__startswith="name:")
+            for key, person_id in known.values_list("normalized", "person_id").order_by("pk"):
+                self._ids.setdefault(ocr_folded(key), person_id)
+        return self._ids.get(ocr_folded(name_key))
+
+    def add(self, name_key: str, person_id: int) -> None:
+        if self._ids is not None:
+            self._ids.setdefault(ocr_folded(name_key), person_id)
+
+
+class PersonResolver:
+    """Finds or creates the Person for an address; remembers answers for one import.
+    ``folded``: shared by the files of a batch (one read of the archive's names per batch)."""
+
+    def __init__(self, folded: FoldedNames | None = None) -> None:
         self._by_key: dict[str, Person] = {}
-        self._by_folded_name: dict[str, int] | None = None  # read when first needed
+        self._folded = folded or FoldedNames()
 
     def resolve(self, address: Address | None) -> Person | None:
         """None for a redacted or empty address: a redaction is never merged into a person."""
@@ -38,15 +61,14 @@ class PersonResolver:
                     normalized=key[:500], defaults={"person": person, "alias": address.raw[:500]}
                 )
                 self._by_key[key] = person
-            if key.startswith("name:") and self._by_folded_name is not None:
-                self._by_folded_name.setdefault(ocr_folded(key), person.pk)
+            if key.startswith("name:"):
+                self._folded.add(key, person.pk)
         return person
 
     def forget(self) -> None:
         """Drop what was remembered: after a rolled-back savepoint it may name people that are
         not in the database."""
         self._by_key.clear()
-        self._by_folded_name = None
 
     def _ocr_twin(self, address: Address, keys: list[str]) -> Person | None:
         """The person a name OCR misread belongs to ("Karl Spencer" where the release also prints
@@ -55,12 +77,7 @@ class PersonResolver:
         name_key = next((key for key in keys if key.startswith("name:")), None)
         if name_key is None or " " not in name_key:
             return None
-        if self._by_folded_name is None:
-            self._by_folded_name = {}
-            known = PersonAlias.objects.filter(normalized__startswith="name:")
-            for key, person_id in known.values_list("normalized", "person_id").order_by("pk"):
-                self._by_folded_name.setdefault(ocr_folded(key), person_id)
-        person_id = self._by_folded_name.get(ocr_folded(name_key))
+        person_id = self._folded.get(name_key)
         twin = Person.objects.filter(pk=person_id).first() if person_id else None
         if twin is not None and address.email and twin.email and twin.email != address.email:
             return None  # two people with addresses of their own

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
@@ -31,7 +32,7 @@ from django.utils import timezone
 import search
 from documents import audit
 from documents.archive_cache import archive_changed
-from documents.imports.people import PersonResolver
+from documents.imports.people import FoldedNames, PersonResolver
 from documents.imports.report import batch_thread_count, update_batch_counters
 from documents.imports.writer import DocumentWriter, WriteResult
 from documents.ingest import (
@@ -148,6 +149,7 @@ class BatchImporter:
         self.batch = self._batch()
         self.zone = zoneinfo.ZoneInfo(self.batch.timezone)
         self.ocr = OcrOptions(options.ocr, settings.OCR_LANGUAGE)
+        self.folded_names = FoldedNames()
 
     def run(self, paths: list[Path]) -> ImportReport:
         report = ImportReport(self.batch)
@@ -182,8 +184,13 @@ class BatchImporter:
         """Whether a re-run leaves an earlier import of the same bytes alone: a file that needed
         OCR is read again once this run can OCR it."""
         if existing.status == SourceFile.Status.NEEDS_OCR:
-            return self.ocr.mode == "never" or not ocr_status().available
+            return self.ocr.mode == "never" or not self._can_ocr
         return existing.status in FINAL_STATUSES
+
+    @cached_property
+    def _can_ocr(self) -> bool:
+        """Asked once per batch: Tesseract does not come and go during an import."""
+        return ocr_status().available
 
     def index_now(self, ids: set[int]) -> None:
         """Index what the files just imported; a failure leaves the database whole, and
@@ -287,7 +294,7 @@ class BatchImporter:
             imported_at=timezone.now(),
         )
         # A fresh resolver per file: what a rolled-back file created must not be remembered.
-        writer = DocumentWriter(source_file, PersonResolver(), self.places)
+        writer = DocumentWriter(source_file, PersonResolver(self.folded_names), self.places)
         for item in parsed.items:
             writer.add(item)
         result: WriteResult = writer.finish()
