@@ -114,6 +114,10 @@ class SourceFile(models.Model):
     # What every page and the command line count as "needs attention": files that yielded
     # nothing a reader can use until an admin acts (retry, unlock, OCR, replace).
     NEEDS_ATTENTION = (Status.FAILED, Status.ENCRYPTED, Status.NEEDS_OCR)
+    # What a re-run of the same bytes leaves alone: reading them again gives the same answer.
+    FINAL = (Status.IMPORTED, Status.NEEDS_OCR, Status.ENCRYPTED)
+    # What a retry reads again.
+    RETRIED = (Status.FAILED, Status.PENDING)
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="files")
     original_name = models.CharField(max_length=500, help_text="Path within the release.")

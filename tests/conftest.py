@@ -139,9 +139,10 @@ def archive(gazetteer_db):
 
 def run_import(paths, name="test-batch", timezone="America/Los_Angeles", **options):
     from documents.imports.service import BatchImporter, BatchOptions
+    from documents.ingest import iter_entries
 
     batch_options = BatchOptions(name=name, timezone=timezone, **options)
-    return BatchImporter(batch_options).run([Path(p) for p in paths])
+    return BatchImporter(batch_options).run(iter_entries([Path(p) for p in paths]))
 
 
 def worker_environment() -> dict:

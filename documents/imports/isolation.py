@@ -14,16 +14,21 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import os
 import resource
 import signal
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connections
 
-from documents.imports.service import BatchImporter, FileOutcome
 from documents.ingest import SourceInput, expand
+
+if TYPE_CHECKING:
+    from documents.imports.outcomes import FileOutcome
+    from documents.imports.service import BatchImporter
 
 # How often the parent wakes while a child works, to record that the worker is alive.
 TICK_SECONDS = 1.0
@@ -34,17 +39,16 @@ _PR_SET_PDEATHSIG = 1
 @dataclass(frozen=True)
 class Limits:
     seconds: float
-    memory_bytes: int | None = None
+    memory_bytes: int | None = None  # beyond what the process holds when the child starts
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(settings.IMPORT_FILE_TIME_LIMIT, settings.IMPORT_FILE_MEMORY_LIMIT)
 
 
-def import_entry(
-    importer: BatchImporter,
-    entry: SourceInput,
-    limits: Limits,
-    on_pages: Callable[[int], None],
-    on_tick: Callable[[], None],
-) -> list[FileOutcome]:
+def import_entry(importer: BatchImporter, entry: SourceInput, limits: Limits) -> list[FileOutcome]:
     """The outcomes of the entry and of the files embedded in it; never raises for the file."""
+    watcher = importer.watcher
     connections.close_all()
     receiver, sender = _FORK.Pipe(duplex=False)
     child = _FORK.Process(target=_child, args=(importer, entry, sender, limits.memory_bytes))
@@ -60,10 +64,10 @@ def import_entry(
                 except EOFError:  # the child died without a word
                     break
                 if kind == "pages":
-                    on_pages(value)
+                    watcher.pages(value)
                 else:
                     outcomes = value
-            on_tick()
+            watcher.tick()
     finally:
         if outcomes is None and child.is_alive():
             child.kill()
@@ -87,8 +91,11 @@ def import_entry(
 def _child(importer: BatchImporter, entry: SourceInput, sender, memory_bytes: int | None) -> None:
     die_with_parent(signal.SIGKILL)
     if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    importer.progress = lambda name, outcome, pages: pages and sender.send(("pages", pages))
+        # Counted from what the child holds at its start (a copy of a worker that may have
+        # grown large), so that the file itself gets the whole allowance.
+        limit = _address_space() + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    importer.watcher = _PipeWatcher(sender)
     try:
         outcomes = [importer.import_source(source) for source in expand(entry)]
     except MemoryError:
@@ -96,6 +103,25 @@ def _child(importer: BatchImporter, entry: SourceInput, sender, memory_bytes: in
     sender.send(("done", outcomes))
     sender.close()
     connections.close_all()
+
+
+class _PipeWatcher:
+    """The child's watcher: pages read are told to the parent, which tells the run's own."""
+
+    def __init__(self, sender):
+        self.sender = sender
+
+    def pages(self, count: int) -> None:
+        self.sender.send(("pages", count))
+
+
+def _address_space() -> int:
+    """This process's virtual memory size, as RLIMIT_AS counts it (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
 
 
 def die_with_parent(signum: int) -> None:

@@ -20,22 +20,14 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from documents import audit
-from documents.imports.isolation import Limits, import_entry
-from documents.imports.service import (
-    FINAL_STATUSES,
-    INDEX_EVERY,
-    BatchImporter,
-    BatchOptions,
-    stored_name,
-    update_batch_counters,
-)
+from documents.imports.isolation import Limits
+from documents.imports.outcomes import FileOutcome
+from documents.imports.service import BatchImporter, BatchOptions, Watcher, stored_name
 from documents.ingest import SourceInput, error_reason, iter_entries, ocr_status, zip_problem
-from documents.models import AuditEntry, Batch, Document, ImportJob, SourceFile
+from documents.models import Batch, Document, ImportJob, SourceFile
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +36,6 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=2)
 # Progress is written at most this often while a file is being read.
 PROGRESS_EVERY = timedelta(seconds=1)
-# Statuses after which a file needs no new attempt by a resumed upload or folder job.
-SETTLED = (*FINAL_STATUSES, SourceFile.Status.DUPLICATE, SourceFile.Status.FAILED)
-# Statuses a retry leaves alone.
-FINISHED = (*FINAL_STATUSES, SourceFile.Status.DUPLICATE)
-RETRIED = (SourceFile.Status.FAILED, SourceFile.Status.PENDING)
 
 
 class ImportRequestError(ValueError):
@@ -114,7 +101,7 @@ def _enqueue(job_id: int) -> None:
 
 def queue_retry(batch: Batch, user) -> ImportJob:
     """The batch's failed files again, from wherever its earlier jobs read them."""
-    failed = batch.files.filter(status__in=RETRIED)
+    failed = batch.files.filter(status__in=SourceFile.RETRIED)
     return _queue_again(
         batch, user, failed, "No file of this batch failed.", "retries failed files"
     )
@@ -159,7 +146,7 @@ def _source_dirs(batch: Batch) -> list[Path]:
 
 def queue_replacement(source: SourceFile, upload, user) -> ImportJob:
     """A better copy of a file that failed (an unlocked PDF, an OCR'd scan), under its name."""
-    if source.status not in (*RETRIED, SourceFile.Status.ENCRYPTED, SourceFile.Status.NEEDS_OCR):
+    if source.status not in (*SourceFile.RETRIED, *SourceFile.NEEDS_ATTENTION):
         raise ImportRequestError("Only a file that failed, is encrypted or needs OCR is replaced.")
     name = PurePosixPath(source.original_name)
     if name.is_absolute() or ".." in name.parts or not name.parts:
@@ -230,48 +217,23 @@ def run_job(job_id: int) -> None:
         pages_done=0,
         error="",
     )
-    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.IMPORTING)
-    importer = BatchImporter(BatchOptions(name=batch.name), user=job.created_by)
-    limits = Limits(settings.IMPORT_FILE_TIME_LIMIT, settings.IMPORT_FILE_MEMORY_LIMIT)
-    tracker = _Tracker(job)
-    failures = dict(job.failures)
-    unindexed: set[int] = set()
     settled = _settled_names(job)
+    unindexed: set[int] = set()
     if job.attempts > 0:  # resumed: what was imported before the worker died may not be indexed
         names = {entry.name for entry in entries}
         ours = {name for name in settled if name in names or name.rsplit("/", 1)[0] in names}
-        unindexed |= _emails_of(batch, ours)
+        unindexed = _emails_of(batch, ours)
+    tracker = _Tracker(job)
+    todo = []
     for entry in entries:
-        if not _needs_import(job, entry, settled):
+        if _needs_import(job, entry, settled):
+            todo.append(entry)
+        else:
             tracker.file_done(entry.size)
-            continue
-        tracker.start(entry.name)
-        outcomes = import_entry(importer, entry, limits, tracker.pages, tracker.tick)
-        for outcome in outcomes:
-            if outcome.status in SourceFile.NEEDS_ATTENTION:
-                failures[outcome.name] = outcome.reason
-            else:
-                failures.pop(outcome.name, None)
-            unindexed |= outcome.document_ids
-        ImportJob.objects.filter(pk=job.pk).update(failures=sorted(failures.items()))
-        update_batch_counters(batch)
-        tracker.file_done(entry.size)
-        if len(unindexed) >= INDEX_EVERY:
-            importer.index_now(unindexed)
-    importer.index_now(unindexed)
-    update_batch_counters(batch)
+    importer = BatchImporter(BatchOptions(name=batch.name), watcher=tracker, user=job.created_by)
+    importer.run(todo, Limits.from_settings(), unindexed=unindexed, job=job.pk, kind=job.kind)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FINISHED, finished_at=timezone.now(), current_file=""
-    )
-    audit.record(
-        job.created_by,
-        AuditEntry.Action.BATCH_IMPORTED,
-        batch.name,
-        reverse("batch", args=[batch.name]),
-        files=len(entries),
-        needing_attention=len(failures),
-        job=job.pk,
-        kind=job.kind,
     )
 
 
@@ -294,10 +256,11 @@ def _settled_names(job: ImportJob) -> set[str]:
     a retry is asked for); a retry or a replacement settles only what was imported (and a file
     that needed OCR, unless a retry names it)."""
     upload = job.kind in (ImportJob.Kind.UPLOAD, ImportJob.Kind.FOLDER)
-    statuses = SETTLED if upload else FINISHED
+    unsettled = (SourceFile.Status.PENDING,) if upload else SourceFile.RETRIED
     if job.kind == ImportJob.Kind.RETRY:  # "Run OCR" names the files that needed it
-        statuses = tuple(status for status in statuses if status != SourceFile.Status.NEEDS_OCR)
-    return set(job.batch.files.filter(status__in=statuses).values_list("original_name", flat=True))
+        unsettled = (*unsettled, SourceFile.Status.NEEDS_OCR)
+    files = job.batch.files.exclude(status__in=unsettled)
+    return set(files.values_list("original_name", flat=True))
 
 
 def _needs_import(job: ImportJob, entry: SourceInput, settled: set[str]) -> bool:
@@ -309,17 +272,19 @@ def _needs_import(job: ImportJob, entry: SourceInput, settled: set[str]) -> bool
     return stored_name(entry.name) not in settled
 
 
-class _Tracker:
-    """Writes the job's progress, at most every PROGRESS_EVERY while a file is read."""
+class _Tracker(Watcher):
+    """Writes the job's progress, at most every PROGRESS_EVERY while a file is read, and the
+    files needing attention as each file ends."""
 
     def __init__(self, job: ImportJob):
         self.job_id = job.pk
+        self.failures = dict(job.failures)
         self.pending_pages = 0
         self.written = timezone.now()
 
-    def start(self, name: str) -> None:
+    def starting(self, entry: SourceInput) -> None:
         ImportJob.objects.filter(pk=self.job_id).update(
-            current_file=name[:500], heartbeat_at=timezone.now()
+            current_file=entry.name[:500], heartbeat_at=timezone.now()
         )
 
     def pages(self, count: int) -> None:
@@ -333,6 +298,15 @@ class _Tracker:
                 pages_done=F("pages_done") + self.pending_pages, heartbeat_at=now
             )
             self.pending_pages, self.written = 0, now
+
+    def finished(self, entry: SourceInput, outcomes: list[FileOutcome]) -> None:
+        for outcome in outcomes:
+            if outcome.status in SourceFile.NEEDS_ATTENTION:
+                self.failures[outcome.name] = outcome.reason
+            else:
+                self.failures.pop(outcome.name, None)
+        ImportJob.objects.filter(pk=self.job_id).update(failures=sorted(self.failures.items()))
+        self.file_done(entry.size)
 
     def file_done(self, size: int) -> None:
         self.tick(force=True)

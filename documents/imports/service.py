@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import shutil
 import tempfile
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import chain
@@ -32,9 +32,11 @@ from django.utils import timezone
 import search
 from documents import audit
 from documents.archive_cache import archive_changed
+from documents.imports import isolation
+from documents.imports.outcomes import SKIPPED, FileOutcome, ImportReport
 from documents.imports.people import FoldedNames, PersonResolver
 from documents.imports.report import batch_thread_count, update_batch_counters
-from documents.imports.writer import DocumentWriter, WriteResult
+from documents.imports.writer import DocumentWriter
 from documents.ingest import (
     HEAD_BYTES,
     LARGE_CITY_POPULATION,
@@ -46,9 +48,9 @@ from documents.ingest import (
     SourceInput,
     count_pages,
     error_reason,
+    expand,
     extract_page_list,
     extract_pages,
-    iter_sources,
     ocr_status,
     parse_file,
     readable_reason,
@@ -61,14 +63,10 @@ logger = logging.getLogger(__name__)
 # Emails imported between two writes to the index: a write per file would cost a commit each.
 INDEX_EVERY = 500
 
-# Pages handed to a worker process at a time when --workers spreads one PDF over several cores.
+# Pages handed to a worker process at a time when --workers spreads one PDF over several cores,
+# and the size from which a PDF is worth starting them for (about a second of work per process).
 PAGES_PER_TASK = 8
-# Statuses a re-run leaves alone: the same bytes would give the same answer.
-FINAL_STATUSES = (
-    SourceFile.Status.IMPORTED,
-    SourceFile.Status.NEEDS_OCR,
-    SourceFile.Status.ENCRYPTED,
-)
+PARALLEL_FROM_PAGES = 4 * PAGES_PER_TASK
 NAME_CHARS = SourceFile._meta.get_field("original_name").max_length
 # A longer name keeps its start and end (folders, then the file's own name) around a digest of
 # the whole, so that two long names that differ only in the middle stay two files.
@@ -89,44 +87,21 @@ class BatchOptions:
     ocr: str = "auto"  # one of OCR_MODES: which pages Tesseract reads
 
 
-@dataclass
-class FileOutcome:
-    """What happened to one file; ``status`` is a SourceFile status or "skipped"."""
+class Watcher:
+    """What a run tells the one watching it (the command line's progress bar, a job's progress
+    row); the default watches nothing."""
 
-    name: str
-    status: str
-    reason: str = ""
-    emails: int = 0
-    new_emails: int = 0
-    warnings: list[dict] = field(default_factory=list)  # as kept in SourceFile.warnings
-    thread_ids: set[int] = field(default_factory=set)
-    document_ids: set[int] = field(default_factory=set)
+    def starting(self, entry: SourceInput) -> None:
+        """A file (with the files embedded in it) is about to be read."""
 
+    def pages(self, count: int) -> None:
+        """``count`` more pages were read."""
 
-@dataclass
-class ImportReport:
-    batch: Batch  # its counters as they stand after the run
-    files: list[FileOutcome] = field(default_factory=list)
-    threads: int = 0  # threads with an email printed in the batch
+    def tick(self) -> None:
+        """About once a second while a file is read in a child process: the run is alive."""
 
-    def count(self, *statuses: str) -> int:
-        return sum(outcome.status in statuses for outcome in self.files)
-
-    @property
-    def needing_attention(self) -> list[FileOutcome]:
-        return [o for o in self.files if o.status in SourceFile.NEEDS_ATTENTION]
-
-    @property
-    def new_emails(self) -> int:
-        return sum(outcome.new_emails for outcome in self.files)
-
-    @property
-    def warnings(self) -> int:
-        return sum(len(outcome.warnings) for outcome in self.files)
-
-
-Progress = Callable[[str, FileOutcome | None, int], None]
-"""Called as (file name, outcome or None when starting, pages just read)."""
+    def finished(self, entry: SourceInput, outcomes: list[FileOutcome]) -> None:
+        """The file's outcomes (its own, then those of the files embedded in it)."""
 
 
 class BatchImporter:
@@ -135,38 +110,51 @@ class BatchImporter:
         options: BatchOptions,
         *,
         workers: int = 1,
-        progress: Progress | None = None,
+        watcher: Watcher | None = None,
         user=None,
         index: bool = True,
     ):
         self.options = options
         self.index = index
         self.workers = max(1, workers)
-        self.progress = progress or (lambda name, outcome, pages: None)
+        self.watcher = watcher or Watcher()
         self.user = user
         self.places = place_index()
-        self.pool: ProcessPoolExecutor | None = None
         self.batch = self._batch()
         self.zone = zoneinfo.ZoneInfo(self.batch.timezone)
-        self.ocr = OcrOptions(options.ocr, settings.OCR_LANGUAGE)
+        self.ocr = OcrOptions(options.ocr, settings.OCR_LANGUAGE, self.workers)
         self.folded_names = FoldedNames()
 
-    def run(self, paths: list[Path]) -> ImportReport:
+    def run(
+        self,
+        entries: Iterable[SourceInput],
+        limits: isolation.Limits | None = None,
+        *,
+        unindexed: Iterable[int] = (),
+        **audited,
+    ) -> ImportReport:
+        """The one batch runner (command line, worker, tests): each entry (see ``iter_entries``)
+        with the files embedded in it, read in a child process under ``limits`` (in this
+        process without them: a dry run, a test's transaction), the index written as it goes,
+        the run recorded in the audit log with ``audited`` details."""
         report = ImportReport(self.batch)
         Batch.objects.filter(pk=self.batch.pk).update(status=Batch.Status.IMPORTING)
-        unindexed: set[int] = set()
-        with self._pool() as pool:
-            self.pool = pool
-            for source in iter_sources(paths):
-                self.progress(source.name, None, 0)
-                outcome = self.import_source(source)
-                report.files.append(outcome)
-                self.progress(source.name, outcome, 0)
-                update_batch_counters(self.batch)
-                unindexed |= outcome.document_ids
-                if len(unindexed) >= INDEX_EVERY:
-                    self.index_now(unindexed)
-        self.index_now(unindexed)
+        pending = set(unindexed)
+        for entry in entries:
+            self.watcher.starting(entry)
+            if limits is None:
+                outcomes = [self.import_source(source) for source in expand(entry)]
+            else:
+                outcomes = isolation.import_entry(self, entry, limits)
+            report.files += outcomes
+            self.watcher.finished(entry, outcomes)
+            update_batch_counters(self.batch)
+            for outcome in outcomes:
+                pending |= outcome.document_ids
+            if len(pending) >= INDEX_EVERY:
+                self.index_now(pending)
+        self.index_now(pending)
+        update_batch_counters(self.batch)  # also when every entry was skipped
         self.batch.refresh_from_db()
         report.threads = batch_thread_count(self.batch)
         audit.record(
@@ -177,6 +165,7 @@ class BatchImporter:
             files=len(report.files),
             needing_attention=len(report.needing_attention),
             new_emails=report.new_emails,
+            **audited,
         )
         return report
 
@@ -185,7 +174,7 @@ class BatchImporter:
         OCR is read again once this run can OCR it."""
         if existing.status == SourceFile.Status.NEEDS_OCR:
             return self.ocr.mode == "never" or not self._can_ocr
-        return existing.status in FINAL_STATUSES
+        return existing.status in SourceFile.FINAL
 
     @cached_property
     def _can_ocr(self) -> bool:
@@ -233,15 +222,18 @@ class BatchImporter:
             return self._already_imported(source, existing)
         detected = sniff(data[:HEAD_BYTES])
         stored = store_copy(data, sha, detected)
-        parsed = self._parse(stored, detected)
         try:
+            parsed = self._parse(stored, detected)
+            # Read to the end before the transaction opens: it then only writes, and the file's
+            # status is final when its row is written.
+            items = _read_ahead(parsed.items)
             with transaction.atomic():
                 if existing is not None:
                     existing.delete()  # a failed or unfinished earlier attempt
                 SourceFile.objects.filter(
                     batch=self.batch, original_name=stored_name(source.name)
                 ).delete()
-                outcome = self._write(source, sha, len(data), detected, stored, parsed)
+                outcome = self._write(source, sha, len(data), detected, stored, parsed, items)
                 archive_changed()  # figures kept for the archive as it was are out of date
                 return outcome
         except Exception as error:  # a refusal or a bug: report the file, keep the batch going
@@ -255,33 +247,38 @@ class BatchImporter:
             )
 
     def _parse(self, stored: Path, detected: str) -> ParsedFile:
-        pages = None
-        if detected == "pdf":
-            pages = self._counted(
-                self._pages_in_parallel(stored) if self.pool else extract_pages(stored)
+        if detected != "pdf":
+            return parse_file(stored, detected, self.zone, None, self.ocr)
+        total = self._page_count(stored) if self.workers > 1 else 0
+        if total < PARALLEL_FROM_PAGES:
+            return parse_file(
+                stored, detected, self.zone, self._counted(extract_pages(stored)), self.ocr
             )
-        return parse_file(stored, detected, self.zone, pages, self.ocr)
+        # "spawn": the worker processes import only the pure ingest package, never a live
+        # database connection; started per large PDF, as a child process cannot share a pool.
+        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
+            chunks = [
+                list(range(start, min(start + PAGES_PER_TASK, total + 1)))
+                for start in range(1, total + 1, PAGES_PER_TASK)
+            ]
+            pages = chain.from_iterable(
+                pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
+            )
+            return parse_file(stored, detected, self.zone, self._counted(pages), self.ocr)
+
+    @staticmethod
+    def _page_count(stored: Path) -> int:
+        try:
+            return count_pages(stored)
+        except Exception:
+            return 0  # read one page after another: parse_pdf reports the reason
 
     def _counted(self, pages: Iterable[PdfPage]) -> Iterator[PdfPage]:
         for page in pages:
-            self.progress("", None, 1)
+            self.watcher.pages(1)
             yield page
 
-    def _pages_in_parallel(self, stored: Path) -> Iterable[PdfPage]:
-        """Chunks of pages extracted in the worker processes, yielded in page order."""
-        try:
-            total = count_pages(stored)
-        except Exception:
-            return extract_pages(stored)  # parse_pdf reports the reason
-        chunks = [
-            list(range(start, min(start + PAGES_PER_TASK, total + 1)))
-            for start in range(1, total + 1, PAGES_PER_TASK)
-        ]
-        return chain.from_iterable(
-            self.pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
-        )
-
-    def _write(self, source, sha, size, detected, stored, parsed: ParsedFile) -> FileOutcome:
+    def _write(self, source, sha, size, detected, stored, parsed, items) -> FileOutcome:
         source_file = SourceFile.objects.create(
             batch=self.batch,
             original_name=stored_name(source.name),
@@ -293,35 +290,31 @@ class BatchImporter:
             else "",
             imported_at=timezone.now(),
         )
+        outcome = FileOutcome(
+            source.name,
+            SourceFile.Status(parsed.status),
+            readable_reason(parsed.error),
+            warnings=name_warnings(source.name)
+            + [{"text": text, "document": None, "page": None} for text in parsed.warnings],
+        )
         # A fresh resolver per file: what a rolled-back file created must not be remembered.
-        writer = DocumentWriter(source_file, PersonResolver(self.folded_names), self.places)
-        for item in parsed.items:
+        writer = DocumentWriter(
+            source_file, PersonResolver(self.folded_names), self.places, outcome
+        )
+        for item in items:
             writer.add(item)
-        result: WriteResult = writer.finish()
-        source_file.status, source_file.error = parsed.status, readable_reason(parsed.error)
-        source_file.page_count = result.pages or None
-        source_file.warnings = (
-            name_warnings(source.name)
-            + [{"text": text, "document": None, "page": None} for text in parsed.warnings]
-            + result.warnings
-        )
+        writer.finish()
+        source_file.status, source_file.error = outcome.status, outcome.reason
+        source_file.page_count = outcome.pages or None
+        source_file.warnings = outcome.warnings
         source_file.save(update_fields=["status", "error", "page_count", "warnings"])
-        refresh_threads(result.thread_ids)
-        return FileOutcome(
-            name=source.name,
-            status=parsed.status,
-            reason=source_file.error,
-            emails=len(result.document_ids),
-            new_emails=result.created,
-            warnings=source_file.warnings,
-            thread_ids=result.thread_ids,
-            document_ids=result.document_ids,
-        )
+        refresh_threads(outcome.thread_ids)
+        return outcome
 
     def _already_imported(self, source: SourceInput, existing: SourceFile) -> FileOutcome:
         name = stored_name(source.name)
         if existing.batch_id == self.batch.pk and existing.original_name == name:
-            return FileOutcome(source.name, "skipped", "already imported")
+            return FileOutcome(source.name, SKIPPED, "already imported")
         # A copy under another name (or in place of a file of that name that failed).
         SourceFile.objects.update_or_create(
             batch=self.batch,
@@ -340,7 +333,7 @@ class BatchImporter:
         failed = f", which failed: {existing.error}" if existing.needs_attention else ""
         return FileOutcome(
             source.name,
-            "duplicate",
+            SourceFile.Status.DUPLICATE,
             f"same content as {existing.original_name} in batch {existing.batch.name}{failed}",
         )
 
@@ -352,7 +345,7 @@ class BatchImporter:
         except (OSError, ValueError):
             data = b"unreadable:" + source.name.encode()
         sha = _sha256(data)
-        done = SourceFile.objects.filter(sha256=sha, status__in=FINAL_STATUSES).first()
+        done = SourceFile.objects.filter(sha256=sha, status__in=SourceFile.FINAL).first()
         if done is not None:
             return FileOutcome(source.name, done.status, "imported before it was stopped")
         detected = sniff(data[:HEAD_BYTES])
@@ -378,7 +371,7 @@ class BatchImporter:
                     "warnings": name_warnings(source.name),
                 },
             )
-        return FileOutcome(source.name, "failed", reason)
+        return FileOutcome(source.name, SourceFile.Status.FAILED, reason)
 
     def _batch(self) -> Batch:
         options = self.options
@@ -411,14 +404,28 @@ class BatchImporter:
                 batch.save(update_fields=changed)
         return batch
 
-    @contextmanager
-    def _pool(self):
-        if self.workers == 1:
-            yield None
-            return
-        # "spawn": the workers import only the pure ingest package, never a live DB connection.
-        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
-            yield pool
+
+def _read_ahead(items: Iterable) -> Iterator:
+    """The items, all read now and kept in a temporary file (memory stays flat however long
+    the file), then given back one by one in their order."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the items have been given back)
+    try:
+        for item in items:
+            pickle.dump(item, spool, pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return _replay(spool)
+
+
+def _replay(spool) -> Iterator:
+    with spool:
+        while True:
+            try:
+                yield pickle.load(spool)
+            except EOFError:
+                return
 
 
 def place_index() -> PlaceIndex:

@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from django.db import DatabaseError, transaction
 
 from documents.fitting import fit, fit_address
+from documents.imports.outcomes import FileOutcome
 from documents.imports.people import PersonResolver
 from documents.ingest import (
     Address,
@@ -61,21 +62,8 @@ class _Staged:
     appearances: list[Appearance] = field(default_factory=list)
     mentions: list = field(default_factory=list)
     created: int = 0
-    matched: int = 0
     thread_ids: set[int] = field(default_factory=set)
     document_ids: set[int] = field(default_factory=set)
-    warnings: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class WriteResult:
-    pages: int = 0
-    created: int = 0
-    matched: int = 0
-    appearances: int = 0
-    thread_ids: set[int] = field(default_factory=set)
-    document_ids: set[int] = field(default_factory=set)  # created or given an appearance
-    # What could not be read in full in the emails this file created (SourceFile.warnings).
     warnings: list[dict] = field(default_factory=list)
 
 
@@ -83,7 +71,13 @@ class DocumentWriter:
     """Writes the pages and emails of one source file as they are read; the caller holds the
     transaction and calls ``finish`` at the end."""
 
-    def __init__(self, source_file: SourceFile, people: PersonResolver, places: PlaceIndex):
+    def __init__(
+        self,
+        source_file: SourceFile,
+        people: PersonResolver,
+        places: PlaceIndex,
+        outcome: FileOutcome,
+    ):
         self.source_file = source_file
         self.people = people
         self.places = places
@@ -91,7 +85,8 @@ class DocumentWriter:
         self.pages: list[Page] = []
         self.appearances: list[Appearance] = []
         self.mentions: list[Mention] = []
-        self.result = WriteResult()
+        self.outcome = outcome  # the file's pages, emails, threads and warnings, as written
+        self.positions = 0  # appearances numbered in the order printed
         self.last_email: Document | None = None  # what an attachment printed next belongs to
         # The states the release is about so far, and those this file's places add.
         tally = Batch.objects.values_list("place_states", flat=True).get(pk=source_file.batch_id)
@@ -129,18 +124,17 @@ class DocumentWriter:
                 ),
             )
         )
-        self.result.warnings += [{"text": t, "document": None, "page": page.number} for t in cut]
-        self.result.pages += 1
+        self.outcome.warnings += [{"text": t, "document": None, "page": page.number} for t in cut]
+        self.outcome.pages += 1
         if len(self.pages) >= ROWS_PER_INSERT:
             self._insert()
 
-    def finish(self) -> WriteResult:
+    def finish(self) -> None:
         self._insert()
         if self.found_states:
             batch = Batch.objects.select_for_update().get(pk=self.source_file.batch_id)
             tally = Counter(batch.place_states) + self.found_states
             Batch.objects.filter(pk=batch.pk).update(place_states=dict(tally))
-        return self.result
 
     def _places(self, text: str, addresses: list[str]) -> list[int]:
         """The jurisdictions ``text`` names, read with the states its addresses and the release
@@ -170,7 +164,7 @@ class DocumentWriter:
         except DatabaseError as error:
             self.people.forget()  # it may remember people the savepoint took back
             what = "an email" if is_email else f"a {printed.kind}"
-            self.result.warnings.append(
+            self.outcome.warnings.append(
                 {
                     "text": f"{what} could not be stored ({type(error).__name__}: "
                     f"{str(error).strip()[:300]}); the rest of the file was",
@@ -193,7 +187,6 @@ class DocumentWriter:
         document = Document.objects.filter(fingerprint=fingerprint_value).first()
         matched_by = Appearance.Match.SAME_TEXT if document is not None else Appearance.Match.NEW
         if document is not None:
-            staged.matched += 1
             staged.thread_ids.add(document.thread_id)
         else:
             parent = self.last_email if printed.kind == Document.Kind.ATTACHMENT else None
@@ -223,15 +216,14 @@ class DocumentWriter:
         return document
 
     def _keep(self, staged: _Staged) -> None:
-        result = self.result
-        result.created += staged.created
-        result.matched += staged.matched
-        result.thread_ids |= staged.thread_ids
-        result.document_ids |= staged.document_ids
-        result.warnings += staged.warnings
+        outcome = self.outcome
+        outcome.new_emails += staged.created
+        outcome.thread_ids |= staged.thread_ids
+        outcome.document_ids |= staged.document_ids
+        outcome.warnings += staged.warnings
         for appearance in staged.appearances:
-            appearance.position = result.appearances
-            result.appearances += 1
+            appearance.position = self.positions
+            self.positions += 1
         self.appearances += staged.appearances
         self.mentions += staged.mentions
         if len(self.appearances) + len(self.mentions) >= ROWS_PER_INSERT:
@@ -268,7 +260,6 @@ class DocumentWriter:
             self._complete(existing, email, parent)
             if (email.to or email.cc or email.bcc) and not existing.recipient_entries.exists():
                 self._add_recipients(existing, self._recipients(email))
-            staged.matched += 1
             staged.thread_ids.add(existing.thread_id)
             return existing, matched_by
         recipients = self._recipients(email)

@@ -69,10 +69,11 @@ MISSING_PDFTOPPM = "OCR unavailable: install poppler-utils (pdftoppm)"
 class OcrOptions:
     """How a batch OCRs: ``mode`` one of OCR_MODES (auto: pages without a usable text layer;
     force: also pages whose text layer is garbled; never), ``language`` as check_languages
-    returns it."""
+    returns it, ``workers`` pages OCR'd at once (one Tesseract process, one thread, each)."""
 
     mode: str = "auto"
     language: str = DEFAULT_LANGUAGE
+    workers: int = 1
 
 
 NO_OCR = OcrOptions(mode="never")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
+import threading
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import tzinfo
 from pathlib import Path
 from typing import IO
@@ -43,8 +45,7 @@ def parse_pdf(
     count = 0
     reader = _OcrReader(source, ocr)
     try:
-        for page in extract_pages(source) if pages is None else pages:
-            page, confidence = reader.read(page)
+        for page, confidence in reader.read_all(extract_pages(source) if pages is None else pages):
             spill.write(json.dumps([page.number, page.lines, confidence]).encode() + b"\n")
             shapes.update(edge_shapes(page.lines))
             count += 1
@@ -70,15 +71,33 @@ class _OcrReader:
         self.options = options
         self.warnings: list[str] = []
         self.available: bool | None = None  # asked once, when a page first needs OCR
+        self.asking = threading.Lock()
+
+    def read_all(self, pages: Iterable[PdfPage]) -> Iterator[tuple[PdfPage, float | None]]:
+        """The pages in order, as ``read`` gives them; with several workers, the pages ahead
+        are OCR'd at once (Tesseract runs in processes of its own, so threads suffice)."""
+        workers = self.options.workers
+        if workers <= 1 or self.path is None or self.options.mode == "never":
+            yield from map(self.read, pages)
+            return
+        with ThreadPoolExecutor(workers, thread_name_prefix="ocr") as pool:
+            ahead: deque = deque()
+            for page in pages:
+                ahead.append(pool.submit(self.read, page))
+                if len(ahead) > 2 * workers:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
 
     def read(self, page: PdfPage) -> tuple[PdfPage, float | None]:
         if self.path is None or not needs_ocr(page.text, self.options.mode):
             return page, None
-        if self.available is None:
-            status = ocr_status()
-            self.available = status.available
-            if not status.available:
-                self.warnings.append(status.message)
+        with self.asking:
+            if self.available is None:
+                status = ocr_status()
+                self.available = status.available
+                if not status.available:
+                    self.warnings.append(status.message)
         if not self.available:
             return page, None
         try:

@@ -9,6 +9,7 @@ from documents.curation.tagging import add_tags
 from documents.imports.deletion import delete_batch
 from documents.imports.sample_batch import write_sample_batch
 from documents.imports.service import BatchImporter, BatchOptions
+from documents.ingest import iter_entries
 from documents.models import AuditEntry, Batch
 from tests.factories import make_document, make_user
 
@@ -19,7 +20,7 @@ def test_imports_and_deletions_are_logged_with_who_did_them(tmp_path, media_root
     write_sample_batch(tmp_path / "release")
     admin = make_user("importer", "Admin", is_staff=True)
     BatchImporter(BatchOptions(name="sample", timezone="America/Los_Angeles"), user=admin).run(
-        [tmp_path / "release"]
+        iter_entries([tmp_path / "release"])
     )
     imported = AuditEntry.objects.get(action=AuditEntry.Action.BATCH_IMPORTED)
     assert (imported.actor, imported.target, imported.target_url) == (

@@ -13,6 +13,9 @@ from documents.imports.sample_batch import write_sample_batch
 from documents.models import Batch, Document, SourceFile, Thread
 from tests.html import tiles
 
+# The command reads each file in a child process, whose writes are committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def write_scan(path) -> None:
     """An image-only PDF: two pages with no text layer, as a scanner makes them."""

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError
 
 from documents.imports import writer
+from documents.imports.outcomes import FileOutcome
 from documents.imports.people import PersonResolver
 from documents.imports.writer import DocumentWriter
 from documents.ingest import Address, Email, PageRecord, PlaceIndex
@@ -32,7 +33,8 @@ def huge_address(letter: str) -> Address:
 
 def test_every_column_filled_from_released_text_takes_an_oversized_value(db):
     source = make_file()
-    writer = DocumentWriter(source, PersonResolver(), PlaceIndex([]))
+    outcome = FileOutcome(source.original_name, SourceFile.Status.IMPORTED)
+    writer = DocumentWriter(source, PersonResolver(), PlaceIndex([]), outcome)
     writer.add(PageRecord(number=1, text="page", bates="ICE" + "0" * 300))
     email = Email(
         sender=huge_address("s"),
@@ -49,7 +51,7 @@ def test_every_column_filled_from_released_text_takes_an_oversized_value(db):
         last_page=1,
     )
     writer.add(email)
-    result = writer.finish()
+    writer.finish()
 
     document = Document.objects.get()
     limits = {
@@ -74,7 +76,7 @@ def test_every_column_filled_from_released_text_takes_an_oversized_value(db):
     ):
         assert what in said, what
     assert "As printed: " + "s" * 100 in said, "the printed text is kept in the warning"
-    assert any("Bates number was" in w["text"] for w in result.warnings)
+    assert any("Bates number was" in w["text"] for w in outcome.warnings)
 
 
 def test_an_email_file_with_an_endless_sender_imports(tmp_path, media_root, gazetteer_db):

@@ -1,6 +1,7 @@
 """import_batch on the command line: summary, exit status, resuming after an interruption."""
 
 import re
+import time
 import zipfile
 
 import pytest
@@ -8,7 +9,10 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from documents.imports import writer
+from documents.imports.isolation import Limits
 from documents.imports.sample_batch import write_sample_batch
+from documents.imports.service import BatchImporter, BatchOptions
+from documents.ingest import iter_entries
 from documents.models import Document, SourceFile
 from tests.conftest import run_import
 
@@ -19,6 +23,8 @@ def release(tmp_path):
     return tmp_path / "release"
 
 
+# The command reads each file in a child process: its writes are committed.
+@pytest.mark.django_db(transaction=True)
 def test_summary_and_exit_status_when_a_file_fails(release, media_root, gazetteer_db, capsys):
     (release / "notes.txt").write_text("Not an email, whatever its name says.")
     with pytest.raises(SystemExit) as exit_info:
@@ -94,9 +100,10 @@ def test_workers_give_the_same_result(release, media_root, gazetteer_db, monkeyp
     # Spawned workers import their own copy of the pipeline; only the main process is patched.
     monkeypatch.setattr(service, "extract_pages", main_process_extraction)
     monkeypatch.setattr(pdf_production, "extract_pages", main_process_extraction)
+    monkeypatch.setattr(service, "PARALLEL_FROM_PAGES", 1)  # the sample's PDFs are short
     parallel = service.BatchImporter(
         service.BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2
-    ).run([release])
+    ).run(iter_entries([release]))
     assert report.needing_attention == [] and parallel.needing_attention == []
     assert sorted(Document.objects.values_list("subject", "sent_at", "body")) == single
     assert parallel.batch.page_count == report.batch.page_count > 0
@@ -110,6 +117,8 @@ def test_dry_run_saves_nothing(release, media_root, gazetteer_db, capsys):
     assert not media_root.exists()
 
 
+# The command reads each file in a child process: its writes are committed.
+@pytest.mark.django_db(transaction=True)
 def test_the_progress_bar_shows_pages_and_files_of_the_total_and_the_time_left(
     release, media_root, gazetteer_db, capsys
 ):
@@ -123,3 +132,42 @@ def test_the_progress_bar_shows_pages_and_files_of_the_total_and_the_time_left(
     last = shown.strip().replace("\r", "\n").splitlines()[-1]
     assert f"{total}/{total} pages" in last and "files 5/5" in last
     assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", last), "elapsed<left"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_hangs_is_stopped_on_the_command_line_too(
+    release, media_root, gazetteer_db, settings, monkeypatch, capsys
+):
+    """The command reads each file in a child process under IMPORT_FILE_TIME_LIMIT, as the
+    worker does: the file is reported with the reason and the batch goes on."""
+    settings.IMPORT_FILE_TIME_LIMIT = 2
+    original = BatchImporter.import_source
+
+    def hang_on_the_notes(self, source):
+        if "notes" in source.name:
+            time.sleep(120)  # a PDF built to keep pdfminer busy
+        return original(self, source)
+
+    monkeypatch.setattr(BatchImporter, "import_source", hang_on_the_notes)
+    started = time.monotonic()
+    with pytest.raises(SystemExit):
+        call_command("import_batch", str(release), "--name", "hang", verbosity=0)
+    assert time.monotonic() - started < 60
+    out = capsys.readouterr().out
+    assert "ICE-production-2-notes.pdf: failed — stopped after 2 seconds" in out
+    assert SourceFile.objects.filter(status="imported").count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_memory_limit_is_what_a_file_may_take_beyond_the_importer_itself(
+    release, media_root, gazetteer_db, settings
+):
+    """A worker grown large (its index, its caches) still reads every file: the limit counts
+    from what the child holds when it starts, not from nothing."""
+    settings.IMPORT_FILE_MEMORY_LIMIT = 512 * 1024**2
+    grown = bytearray(768 * 1024**2)  # more than the limit, held by the importing process
+    report = BatchImporter(BatchOptions(name="grown", timezone="UTC")).run(
+        iter_entries([release]), Limits.from_settings()
+    )
+    assert [o.status for o in report.files] == ["imported"] * 5
+    del grown

@@ -12,6 +12,8 @@ from django.urls import reverse
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
+from documents.imports.service import BatchImporter, BatchOptions
+from documents.ingest import iter_entries
 from documents.models import Document, Page, SourceFile
 from tests.conftest import run_import
 from tests.ingest.test_ocr import BATES, GARBLED_LAYER, printed_email, scanned
@@ -76,6 +78,7 @@ def test_without_tesseract_scans_stay_needing_ocr_and_the_file_says_why(
     assert "OCR unavailable: install tesseract-ocr" in str(stored.warnings) + stored.error
 
 
+@pytest.mark.django_db(transaction=True)  # the command's child process commits its writes
 def test_the_command_line_reads_scans_unless_told_never_and_a_rerun_reads_them(
     scan, media_root, gazetteer_db
 ):
@@ -121,3 +124,32 @@ def test_the_batch_report_lists_ocrd_pages_under_the_confidence_floor(
     page = client.get(reverse("batch", args=["scans"])).content.decode()
     assert "OCR'd pages to check" in page
     assert "scan.pdf, p. 1" in page
+
+
+def test_workers_ocr_pages_at_once(scan, tmp_path, media_root, gazetteer_db, monkeypatch):
+    """--workers 2: two pages are read by Tesseract at the same time, and every page is read."""
+    from documents.ingest import pdf_production
+
+    three = tmp_path / "three.pdf"
+    subprocess.run(["pdfunite", scan, scan, scan, three], check=True)
+    reading, most = set(), [0]
+    original = pdf_production.ocr_page
+
+    def watched(path, number, **options):
+        reading.add(number)
+        most[0] = max(most[0], len(reading))
+        try:
+            return original(path, number, **options)
+        finally:
+            reading.discard(number)
+
+    monkeypatch.setattr(pdf_production, "ocr_page", watched)
+    report = BatchImporter(BatchOptions(name="two", timezone="America/Los_Angeles"), workers=2).run(
+        iter_entries([three])
+    )
+    assert most[0] == 2
+    assert [o.status for o in report.files] == ["imported"]
+    pages = Page.objects.order_by("number")
+    assert [page.number for page in pages] == [1, 2, 3]
+    assert all(page.ocr_confidence > 80 for page in pages)
+    assert Document.objects.get().subject == "RE: County opt out letter"

@@ -15,8 +15,10 @@ from django.template.defaultfilters import pluralize
 from django.test.utils import override_settings
 from tqdm import tqdm
 
+from documents.imports.isolation import Limits
+from documents.imports.outcomes import SKIPPED, FileOutcome, ImportReport
 from documents.imports.report import group_warnings
-from documents.imports.service import BatchImporter, BatchOptions, FileOutcome, ImportReport
+from documents.imports.service import BatchImporter, BatchOptions, Watcher
 from documents.ingest import OCR_MODES, check_languages, iter_entries, ocr_status, pages_in
 from documents.ingest.ocr import OcrError
 from documents.models import SourceFile, validate_time_zone
@@ -43,7 +45,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--source-url", default="")
         parser.add_argument(
-            "--workers", type=int, default=1, help="Processes that extract PDF pages in parallel."
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes that extract a large PDF's pages, and pages OCR'd at once.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse and report; save nothing."
@@ -77,13 +82,17 @@ class Command(BaseCommand):
             timezone=options["timezone"],
             source_url=options["source_url"],
         )
+        entries = list(iter_entries(options["paths"]))
         bar = _ProgressBar(options["verbosity"] > 0)
-        bar.plan(options["paths"])
+        bar.plan(entries)
         try:
             if options["dry_run"]:
-                report = self._dry_run(batch_options, options, bar)
+                report = self._dry_run(batch_options, options, bar, entries)
             else:
-                report = self._import(batch_options, options, bar, index=True)
+                # Each file in a child process under IMPORT_FILE_TIME_LIMIT and _MEMORY_LIMIT,
+                # as the worker reads them: a file that hangs is stopped, the batch goes on.
+                importer = self._importer(batch_options, options, bar, index=True)
+                report = importer.run(entries, Limits.from_settings())
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         finally:
@@ -92,19 +101,19 @@ class Command(BaseCommand):
         if report.needing_attention:
             sys.exit(1)
 
-    def _import(self, batch_options, options, bar, index: bool) -> ImportReport:
-        importer = BatchImporter(
-            batch_options, workers=options["workers"], progress=bar.update, index=index
-        )
-        return importer.run(options["paths"])
+    @staticmethod
+    def _importer(batch_options, options, bar, index: bool) -> BatchImporter:
+        return BatchImporter(batch_options, workers=options["workers"], watcher=bar, index=index)
 
-    def _dry_run(self, batch_options, options, bar) -> ImportReport:
+    def _dry_run(self, batch_options, options, bar, entries) -> ImportReport:
+        """In this process, inside a transaction rolled back at the end (a child's writes could
+        not be taken back); the limits do not apply."""
         with (
             tempfile.TemporaryDirectory() as media,
             override_settings(MEDIA_ROOT=media),
             transaction.atomic(),
         ):
-            report = self._import(batch_options, options, bar, index=False)
+            report = self._importer(batch_options, options, bar, index=False).run(entries)
             transaction.set_rollback(True)
         return report
 
@@ -121,7 +130,7 @@ def _check_ocr() -> None:
         raise CommandError(str(error)) from error
 
 
-class _ProgressBar:
+class _ProgressBar(Watcher):
     """Pages read of the release's total, with files done and the time left, on stderr. The
     totals are counted first (page counts, not text), so the estimate holds from the start."""
 
@@ -131,10 +140,9 @@ class _ProgressBar:
         self.files = 0
         self.total_files = 0
 
-    def plan(self, paths: list[Path]) -> None:
+    def plan(self, entries: list) -> None:
         if not self.enabled:
             return
-        entries = list(iter_entries(paths))
         self.total_files = len(entries)
         pages = sum(pages_in(entry) for entry in entries)
         self.bar = tqdm(
@@ -147,18 +155,21 @@ class _ProgressBar:
             postfix=self._files_done(),
         )
 
-    def update(self, name: str, outcome: FileOutcome | None, pages: int) -> None:
+    def starting(self, entry) -> None:
+        if self.bar is not None:
+            self.bar.set_description(_short(entry.name), refresh=False)
+
+    def pages(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def finished(self, entry, outcomes: list[FileOutcome]) -> None:
         if self.bar is None:
             return
-        if pages:
-            self.bar.update(pages)
-        elif outcome is not None:
-            self.files += 1
-            # Files embedded in a PDF portfolio are found as they are read.
-            self.total_files = max(self.total_files, self.files)
-            self.bar.set_postfix_str(self._files_done())
-        elif name:
-            self.bar.set_description(_short(name), refresh=False)
+        self.files += len(outcomes)
+        # Files embedded in a PDF portfolio are found as they are read.
+        self.total_files = max(self.total_files, self.files)
+        self.bar.set_postfix_str(self._files_done())
 
     def _files_done(self) -> str:
         return f"files {self.files:,}/{self.total_files:,}"
@@ -180,13 +191,14 @@ def summary(report: ImportReport, dry_run: bool = False) -> str:
     """The figures of the batch as every page shows them (``batch_report``), then what this run
     did, the files needing attention and the warnings, by file."""
     batch = report.batch
-    count = report.count
     attention = report.needing_attention
+    imported = report.count(SourceFile.Status.IMPORTED)
+    duplicates = report.count(SourceFile.Status.DUPLICATE)
     lines = [
         f"{'Dry run — nothing saved. ' if dry_run else ''}Batch {batch.name}:",
-        f"  files: {batch.file_count:,} (this run: {count('imported'):,} imported, "
-        f"{count('skipped'):,} already imported, {count('duplicate'):,} "
-        f"duplicate{pluralize(count('duplicate'))} of other files, {len(attention):,} needing "
+        f"  files: {batch.file_count:,} (this run: {imported:,} imported, "
+        f"{report.count(SKIPPED):,} already imported, {duplicates:,} "
+        f"duplicate{pluralize(duplicates)} of other files, {len(attention):,} needing "
         "attention)",
         "  files needing attention (failed, encrypted or needing OCR): "
         f"{batch.attention_file_count:,}",
