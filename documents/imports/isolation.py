@@ -4,7 +4,8 @@ nor exhaust the worker: the child is killed, its open transaction rolls back (no
 written stays), and the file is reported failed with the reason.
 
 The child is forked, so it shares the importer's loaded state (the gazetteer index) for free;
-the parent closes its database connections first so that no socket is shared. The child dies
+the parent closes its database connections first, and the child opens its own, never using or
+closing a socket it inherited. The child dies
 with its parent (``PR_SET_PDEATHSIG`` on Linux): a worker killed mid-file leaves no orphan that
 could finish the file behind a restarted worker's back.
 """
@@ -21,6 +22,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from asgiref.local import Local
 from django.conf import settings
 from django.db import connections
 
@@ -90,6 +92,7 @@ def import_entry(importer: BatchImporter, entry: SourceInput, limits: Limits) ->
 
 def _child(importer: BatchImporter, entry: SourceInput, sender, memory_bytes: int | None) -> None:
     die_with_parent(signal.SIGKILL)
+    _own_connections()
     if memory_bytes:
         # Counted from what the child holds at its start (a copy of a worker that may have
         # grown large), so that the file itself gets the whole allowance.
@@ -103,6 +106,20 @@ def _child(importer: BatchImporter, entry: SourceInput, sender, memory_bytes: in
     sender.send(("done", outcomes))
     sender.close()
     connections.close_all()
+
+
+# The database connections the child inherited: kept referenced and never closed, since closing
+# (or a garbage collector's finalizer) would end the parent's sessions on their shared sockets.
+_INHERITED: list = []
+
+
+def _own_connections() -> None:
+    """Give the child database connections of its own. The parent closed its connections before
+    the fork, but only those its ``connections.close_all()`` could see: a connection opened in
+    another of Django's per-thread or per-context stores (a test's event loop, a task runner)
+    stays open, and a child that used it would talk over the parent's socket."""
+    _INHERITED.append(connections._connections)
+    connections._connections = Local(connections.thread_critical)
 
 
 class _PipeWatcher:

@@ -264,7 +264,9 @@ def _draw_pdf(path: Path, blocks: list, first_bates: int) -> list[tuple[int, str
             if left:
                 pdf.drawString(72, y, left)
             if middle:
-                pdf.drawString(150 if right == "" else 330, y, middle)
+                # A value beside a label ("From:"), else a Notes label beside a value ("cc").
+                beside_label = right == "" and (not left or left.endswith(":"))
+                pdf.drawString(150 if beside_label else 330, y, middle)
             if right:
                 pdf.drawString(380, y, right)
             y -= 15

@@ -343,6 +343,9 @@ def _split_commas(chunk: str) -> list[str]:
     chunk holds several "Last, First" pairs; otherwise a comma is the one in "Last, First"."""
     if "/O=" in chunk.upper():
         return [chunk]
+    notes_names = [piece.strip() for piece in _outside_quotes(chunk)]
+    if len(notes_names) > 1 and all(_NOTES.match(name) for name in notes_names):
+        return notes_names  # "David Venturella/ICE/DHS@DHS, Marc Rapp/ICE/DHS", domains or not
     if chunk.count("@") <= 1:
         return _last_first_pairs(chunk)
     # Commas outside quotes and brackets; a piece without an address is the "Last" of the

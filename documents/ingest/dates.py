@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateutil_parser
 from dateutil.tz import gettz
 
+from documents.ingest.specks import without_specks
+
 # US zone abbreviations printed after times; dateutil does not know them by itself.
 ZONE_ABBREVIATIONS = {
     name: gettz(zone)
@@ -27,6 +29,8 @@ _FIRST_DEFAULT = datetime(1901, 1, 1, 0, 0)
 _SECOND_DEFAULT = datetime(1902, 2, 2, 0, 0)
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _OCR_FIXES = [
+    # A speck between the year and the time: "May 3, 2010.9:05 AM", "2010, 9:05".
+    (re.compile(r"\b((?:19|20)\d\d)\s*[.,;'`]+\s*(?=\d{1,2}:\d\d)"), r"\1 "),
     (re.compile(r"(?<=\d)\s*([:.])\s*(?=\d\d\b)"), r":"),  # "12 : 11" -> "12:11"
     # Letters OCR reads for digits, beside digits: "l2", "1l", "O9", "20Q7".
     (re.compile(r"(?<=\d)[lI](?=\d|\b)|(?<=\s)[lI](?=\d)"), "1"),
@@ -55,7 +59,7 @@ def parse_date(raw: str, default_zone: str | tzinfo) -> datetime:
 
     Raises DateNotUnderstood unless the year, month, day, hour and minute are all printed.
     """
-    text = raw.strip()
+    text = without_specks(raw)  # "=~ ~—- Monday, May 3, 2010 9:05 AM."
     if not _LOOKS_DATED.search(text):
         raise DateNotUnderstood(f"no date in {raw!r}")
     for pattern, replacement in _OCR_FIXES:

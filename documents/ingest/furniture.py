@@ -19,6 +19,7 @@ from datetime import date
 from documents.ingest.exemptions import find_exemptions
 from documents.ingest.headers import label_of
 from documents.ingest.records import Stamps
+from documents.ingest.specks import without_specks
 
 # A Bates stamp: a prefix with letters, then a number of at least five digits, e.g.
 # ICE2010FOIA2674.0003437, NIH-000960, DHS-ICE 0001234, ROSTON 00001.
@@ -101,10 +102,11 @@ def clean_page(number: int, lines: tuple[str, ...], repeated: set[str]) -> Clean
         at_edge = index in edges
         if at_edge and not bates and not label_of(text, strict=True):
             stamp = BATES.search(text)
-            prefix = text[: stamp.start()].strip() if stamp else ""
-            # A letter or two of scanner specks before a stamp ("i ROSTON 00357") are noise.
+            prefix = without_specks(text[: stamp.start()]) if stamp else ""
+            # A letter or two of scanner specks before a stamp ("i ROSTON 00357") are noise, as
+            # are the marks specks leave after a page number ("Page 1 of 1 > ICE...").
             if stamp and (len(prefix) <= STRAY_CHARS or _is_furniture(prefix, repeated, at_edge)):
-                bates = re.sub(r"^[A-Za-z]\s+(?=\S+\s*\S*\d)", "", " ".join(stamp["bates"].split()))
+                bates = _stamp_text(stamp)
                 continue
         if _is_furniture(text, repeated, at_edge) or (index in foot and FOOT_DATE.match(text)):
             marked.extend(find_exemptions(text) if text.upper().startswith("RELEASE") else ())
@@ -154,6 +156,43 @@ def edge_shapes(lines: tuple[str, ...]) -> set[str]:
         and not label_of(lines[index], strict=True)
         and not (index + 1 < len(lines) and label_of(lines[index + 1], strict=True))
     }
+
+
+# Letters and digits OCR takes for one another in a stamp ("ICE2010FO1A2674" for "...FOIA...").
+_LOOKALIKES = str.maketrans("1lI|0OoQD5S8B2Z", "IIIIOOOOOSSBBZZ")
+_STAMP_NUMBER = re.compile(r"\d{5,}$")
+
+
+def bates_prefixes(lines: tuple[str, ...]) -> list[str]:
+    """The prefixes of the Bates stamps printed at a page's edges (counted over a file, so that
+    a prefix OCR misread on one page is spelled as the file's other pages spell it)."""
+    found = []
+    for index in _edge_indexes(lines):
+        stamp = BATES.search(lines[index].strip())
+        if stamp:
+            found.append(_STAMP_NUMBER.sub("", _stamp_text(stamp)))
+    return found
+
+
+def _stamp_text(stamp: re.Match) -> str:
+    """A Bates stamp as kept: single spaces, without a speck's letter before it."""
+    return re.sub(r"^[A-Za-z]\s+(?=\S+\s*\S*\d)", "", " ".join(stamp["bates"].split()))
+
+
+def usual_spelling(bates: str, prefixes: Counter[str]) -> str:
+    """``bates`` with its prefix spelled as most of the file's pages spell it, when the two
+    differ only by look-alike characters; else as printed."""
+    number = _STAMP_NUMBER.search(bates)
+    if not number:
+        return bates
+    prefix = bates[: number.start()]
+    key = prefix.translate(_LOOKALIKES)
+    alike = [
+        (count, spelled)
+        for spelled, count in prefixes.items()
+        if spelled.translate(_LOOKALIKES) == key
+    ]
+    return (max(alike)[1] if alike else prefix) + number.group()
 
 
 def repeated_shapes(shapes: Counter[str], page_count: int) -> set[str]:

@@ -48,7 +48,8 @@ _NOTES_SENDER = re.compile(
 )
 _NOTES_DATE = re.compile(
     r"^(?P<date>\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d\d(?::\d\d)?(?:\s*[AP]\.?M\.?)?)"
-    r"\s*(?P<rest>(?:To|cc|bcc|Subject)\b.*)?$",
+    # A label and its value; or an empty label OCR misread ("co\"" for "cc"), which is dropped.
+    r"\s*(?P<rest>(?:To|cc|bcc|Subject)\b.*|\S{1,3})?$",
     re.IGNORECASE,
 )
 # Outlook on the web prints the subject, the sender, then "Tue 11/7/2017 4:02 PM", then To: / Cc:.

@@ -18,7 +18,14 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import IO
 
-from documents.ingest.furniture import CleanPage, clean_page, edge_shapes, repeated_shapes
+from documents.ingest.furniture import (
+    CleanPage,
+    bates_prefixes,
+    clean_page,
+    edge_shapes,
+    repeated_shapes,
+    usual_spelling,
+)
 from documents.ingest.ocr import NO_OCR, OcrError, OcrOptions, needs_ocr, ocr_page, ocr_status
 from documents.ingest.pdf_text import (
     PdfEncrypted,
@@ -42,12 +49,14 @@ def parse_pdf(
     (a stored file only: OCR reads the page's image from it)."""
     spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the items have been read)
     shapes: Counter[str] = Counter()
+    prefixes: Counter[str] = Counter()  # of Bates stamps, as the pages spell them
     count = 0
     reader = _OcrReader(source, ocr)
     try:
         for page, confidence in reader.read_all(extract_pages(source) if pages is None else pages):
             spill.write(json.dumps([page.number, page.lines, confidence]).encode() + b"\n")
             shapes.update(edge_shapes(page.lines))
+            prefixes.update(bates_prefixes(page.lines))
             count += 1
     except PdfError as error:
         spill.close()
@@ -57,7 +66,8 @@ def parse_pdf(
         spill.close()
         return ParsedFile("pdf", status="failed", error="the PDF has no pages")
     parsed = ParsedFile("pdf", warnings=reader.warnings)
-    parsed.items = _Production(parsed, spill, repeated_shapes(shapes, count), zone, source).items()
+    repeated = repeated_shapes(shapes, count)
+    parsed.items = _Production(parsed, spill, repeated, prefixes, zone, source).items()
     return parsed
 
 
@@ -113,8 +123,9 @@ class _OcrReader:
 class _Production:
     """The second pass: pages cleaned one by one, emails yielded after the pages they are on."""
 
-    def __init__(self, parsed: ParsedFile, spill: IO[bytes], repeated: set[str], zone, source):
+    def __init__(self, parsed: ParsedFile, spill: IO[bytes], repeated, prefixes, zone, source):
         self.parsed, self.spill, self.repeated, self.zone = parsed, spill, repeated, zone
+        self.prefixes = prefixes
         self.source = source
         self.pending: list[PageRecord] = []
         self.pages = self.ocr = self.withheld = 0
@@ -139,7 +150,7 @@ class _Production:
                 PageRecord(
                     number=number,
                     text=page.text,
-                    bates=clean.bates,
+                    bates=usual_spelling(clean.bates, self.prefixes),
                     needs_ocr=not page.has_text,
                     withheld=clean.withheld,
                     withheld_exemptions=clean.withheld_exemptions,

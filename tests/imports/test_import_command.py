@@ -171,3 +171,39 @@ def test_the_memory_limit_is_what_a_file_may_take_beyond_the_importer_itself(
     )
     assert [o.status for o in report.files] == ["imported"] * 5
     del grown
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_never_talks_over_a_connection_it_inherited(
+    release, tmp_path, media_root, gazetteer_db, monkeypatch
+):
+    """However the parent's connections stand at the fork (here one left open, as happens when
+    it sits where ``close_all`` cannot see it), each file's child opens its own, and the
+    parent's session outlives the children."""
+    from django.db import connection
+
+    from documents.imports import isolation
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (parent_session,) = cursor.fetchone()
+    monkeypatch.setattr(isolation.connections, "close_all", lambda: None)
+    sessions = tmp_path / "sessions"
+    original = BatchImporter.import_source
+
+    def note_the_session(self, source):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            with sessions.open("a") as out:
+                out.write(f"{cursor.fetchone()[0]}\n")
+        return original(self, source)
+
+    monkeypatch.setattr(BatchImporter, "import_source", note_the_session)
+    report = BatchImporter(BatchOptions(name="kept", timezone="UTC")).run(
+        iter_entries([release]), Limits.from_settings()
+    )
+    assert [o.status for o in report.files] == ["imported"] * 5
+    assert str(parent_session) not in sessions.read_text().split()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == parent_session

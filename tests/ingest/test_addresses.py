@@ -207,3 +207,15 @@ def test_lists_from_a_real_release(printed, people):
 def test_names_as_ocr_and_agencies_print_them(printed, name, email, organization):
     address = parse_address(printed)
     assert (address.name, address.email, address.organization) == (name, email, organization)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "David Venturella/ICE/DHS@DHS, Marc Rapp/ICE/DHS@DHS",
+        "David Venturella/ICE/DHS@DHS, Marc Rapp/ICE/I",  # the line's end lost to the scan
+    ],
+)
+def test_a_notes_list_is_one_person_per_name_whatever_its_domains(printed):
+    people = parse_address_list(printed)
+    assert [(a.name, a.email) for a in people] == [("David Venturella", ""), ("Marc Rapp", "")]

@@ -17,6 +17,8 @@ ALASKA = ZoneInfo("America/Anchorage")
         ("Friday, March 09, 2007 700 PM", datetime(2007, 3, 9, 19, 0)),  # colon lost
         ("Friday, March 09, 2007 1015 AM", datetime(2007, 3, 9, 10, 15)),
         ("Monday, April 11, 201111:08 AM", datetime(2011, 4, 11, 11, 8)),  # year and hour joined
+        ("Monday, May 3, 2010.9:05 AM", datetime(2010, 5, 3, 9, 5)),  # a speck for the space
+        ("=~ ~—- Monday, May 3, 2010 9:05 AM.", datetime(2010, 5, 3, 9, 5)),  # specks around
         ("Monday, April Z 2011 11:08 AM", datetime(2011, 4, 2, 11, 8)),  # Z for 2
         ("Monday, April 1l, 2011 9:08 AM", datetime(2011, 4, 11, 9, 8)),
         ("Wednesday, May O9, 2007 9:50 AM", datetime(2007, 5, 9, 9, 50)),

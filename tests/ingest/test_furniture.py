@@ -1,8 +1,9 @@
 """Release banners are page furniture: never a subject or body line, kept as the page's stamps."""
 
+from collections import Counter
 from datetime import date
 
-from documents.ingest.furniture import clean_pages
+from documents.ingest.furniture import bates_prefixes, clean_page, clean_pages, usual_spelling
 from tests.ingest.test_headers import EASTERN, STATE_RELEASE
 from tests.printed import every_email, read_pages
 
@@ -71,3 +72,31 @@ def test_scanner_specks_beside_a_bates_stamp_are_not_part_of_it():
         page = clean_one(f"From: Kris Perry\nSent: Monday, June 11, 2007 12:50 PM\nHello\n{foot}")
         assert page.bates == " ".join(foot.split()[-2:]), foot
         assert page.lines[-1] == "Hello"
+
+
+def test_a_bates_stamp_beside_a_page_number_and_a_speck_is_found():
+    """OCR joins a footer's row ("Page 1 of 1" left, the stamp right) and reads a speck between
+    them as a mark."""
+    for foot in (
+        "Page 1 of 1 > ICE2010FOIA2674.0003500",
+        "Page 1 of 1 ~ . ICE2010FOIA2674.0003500",
+    ):
+        page = clean_one(f"From: Randi Greenberg\nSent: 05/05/2010 08:30 AM\nHello\n{foot}")
+        assert page.bates == "ICE2010FOIA2674.0003500", foot
+        assert page.lines[-1] == "Hello"
+
+
+def test_a_bates_prefix_misread_on_one_page_is_spelled_as_the_files_other_pages_spell_it():
+    pages = [
+        ("From: Marc Rapp", "Hello", "Page 1 of 3 ICE2010FOIA2674.0003437"),
+        ("Hello again", "Page 2 of 3 ICE2010FO1A2674.0003438"),  # I read as 1
+        ("More", "Page 3 of 3 ICE2010FOIA2674.0003439"),
+    ]
+    prefixes = Counter(prefix for lines in pages for prefix in bates_prefixes(lines))
+    stamps = [
+        usual_spelling(clean_page(n, lines, set()).bates, prefixes)
+        for n, lines in enumerate(pages, 1)
+    ]
+    assert stamps == [f"ICE2010FOIA2674.000343{n}" for n in (7, 8, 9)]
+    # A different prefix is another production's, kept as printed.
+    assert usual_spelling("DHS-ICE 0001234", prefixes) == "DHS-ICE 0001234"

@@ -281,3 +281,18 @@ def test_a_scanners_speck_between_a_wrapped_row_and_the_next_page_is_no_row():
     assert email.subject == "Re: Daycare" and not email.subject_inferred
     assert [a.email for a in email.to] == ["karen.rehfeld@alaska.gov", "kari.spencer@alaska.gov"]
     assert [a.email for a in email.cc] == ["fek9wnr@yahoo.com"]
+
+
+def test_a_scanned_notes_header_whose_empty_cc_label_ocr_misread():
+    """A Lotus Notes print OCR'd: a speck after the sender's domain, "cc" (with nothing after
+    it) read as 'co"'; the email is still read, with its date."""
+    (email,) = read_pages(
+        "Randi Greenberg/ICE/DHS@DHS. To David Venturella/ICE/DHS@DHS, Marc Rapp/ICE/DHS@DHS\n"
+        '05/05/2010 08:30 AM co"\n'
+        "Subject Re: Alameda County briefing\n\n"
+        "The Alameda County sheriff asked whether San Francisco has the same option."
+    )
+    assert email.sender.name == "Randi Greenberg"
+    assert email.sent_at == datetime(2010, 5, 5, 8, 30, tzinfo=PACIFIC)
+    assert email.subject == "Re: Alameda County briefing"
+    assert [a.name for a in email.to] == ["David Venturella", "Marc Rapp"]
