@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1:8000
 # Test workers; 2 matches this project's 2-core machines. Override with `make test WORKERS=0`.
 WORKERS ?= 2
 
-.PHONY: run test lint format eval bench-ingest bench-search bench-browse
+.PHONY: run test lint format eval bench-ingest bench-ocr bench-search bench-browse
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ format: $(INSTALLED)
 # to plain pdfminer.six extraction of the same file.
 bench-ingest: $(INSTALLED)
 	$(PY) benchmarks/bench_ingest.py
+
+# Import a generated 100-page scanned production with 1 and 2 workers; prints pages/s, peak memory
+# and the ratio to plain tesseract reading the same page images in the same run.
+bench-ocr: $(INSTALLED)
+	$(PY) benchmarks/bench_ocr.py
 
 # Time a fixed query mix on generated archives of 20,000 and 100,000 emails through our search
 # path and plain Whoosh; prints p50/p95, ratios and memory. Builds each archive once (var/bench/).

@@ -753,6 +753,7 @@ class ImportJob(models.Model):
     files_done = models.PositiveIntegerField(default=0)
     bytes_done = models.PositiveBigIntegerField(default=0)
     pages_done = models.PositiveIntegerField(default=0)
+    ocr_pages_done = models.PositiveIntegerField(default=0, help_text="Pages read by OCR.")
     emails_found = models.PositiveIntegerField(default=0)
     failures = models.JSONField(
         default=list, blank=True, help_text="Files that needed attention: [[file name, reason]]."

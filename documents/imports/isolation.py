@@ -67,6 +67,8 @@ def import_entry(importer: BatchImporter, entry: SourceInput, limits: Limits) ->
                     break
                 if kind == "pages":
                     watcher.pages(value)
+                elif kind == "ocr":
+                    watcher.ocr_pages(value)
                 else:
                     outcomes = value
             watcher.tick()
@@ -130,6 +132,9 @@ class _PipeWatcher:
 
     def pages(self, count: int) -> None:
         self.sender.send(("pages", count))
+
+    def ocr_pages(self, count: int) -> None:
+        self.sender.send(("ocr", count))
 
 
 def _address_space() -> int:

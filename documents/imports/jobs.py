@@ -215,6 +215,7 @@ def run_job(job_id: int) -> None:
         files_done=0,
         bytes_done=0,
         pages_done=0,
+        ocr_pages_done=0,
         error="",
     )
     settled = _settled_names(job)
@@ -279,7 +280,7 @@ class _Tracker(Watcher):
     def __init__(self, job: ImportJob):
         self.job_id = job.pk
         self.failures = dict(job.failures)
-        self.pending_pages = 0
+        self.pending_pages = self.pending_ocr = 0
         self.written = timezone.now()
 
     def starting(self, entry: SourceInput) -> None:
@@ -291,13 +292,20 @@ class _Tracker(Watcher):
         self.pending_pages += count
         self.tick()
 
+    def ocr_pages(self, count: int) -> None:
+        self.pending_ocr += count
+        self.tick()
+
     def tick(self, force: bool = False) -> None:
         now = timezone.now()
         if force or now - self.written >= PROGRESS_EVERY:
             ImportJob.objects.filter(pk=self.job_id).update(
-                pages_done=F("pages_done") + self.pending_pages, heartbeat_at=now
+                pages_done=F("pages_done") + self.pending_pages,
+                ocr_pages_done=F("ocr_pages_done") + self.pending_ocr,
+                heartbeat_at=now,
             )
-            self.pending_pages, self.written = 0, now
+            self.pending_pages = self.pending_ocr = 0
+            self.written = now
 
     def finished(self, entry: SourceInput, outcomes: list[FileOutcome]) -> None:
         for outcome in outcomes:

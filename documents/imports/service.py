@@ -97,6 +97,9 @@ class Watcher:
     def pages(self, count: int) -> None:
         """``count`` more pages were read."""
 
+    def ocr_pages(self, count: int) -> None:
+        """``count`` more pages were read by OCR (slower: a page takes a second or two)."""
+
     def tick(self) -> None:
         """About once a second while a file is read in a child process: the run is alive."""
 
@@ -122,7 +125,9 @@ class BatchImporter:
         self.places = place_index()
         self.batch = self._batch()
         self.zone = zoneinfo.ZoneInfo(self.batch.timezone)
-        self.ocr = OcrOptions(options.ocr, settings.OCR_LANGUAGE, self.workers)
+        self.ocr = OcrOptions(
+            options.ocr, settings.OCR_LANGUAGE, self.workers, on_page=self._page_ocrd
+        )
         self.folded_names = FoldedNames()
 
     def run(
@@ -168,6 +173,9 @@ class BatchImporter:
             **audited,
         )
         return report
+
+    def _page_ocrd(self) -> None:
+        self.watcher.ocr_pages(1)  # the watcher of the process reading the file
 
     def _settled(self, existing: SourceFile) -> bool:
         """Whether a re-run leaves an earlier import of the same bytes alone: a file that needed

@@ -26,8 +26,8 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from documents.ingest.pdf_text import lines_in_reading_order
@@ -74,6 +74,8 @@ class OcrOptions:
     mode: str = "auto"
     language: str = DEFAULT_LANGUAGE
     workers: int = 1
+    # Called once for each page OCR'd, for a progress display.
+    on_page: Callable[[], None] | None = field(default=None, compare=False)
 
 
 NO_OCR = OcrOptions(mode="never")

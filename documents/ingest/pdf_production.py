@@ -55,6 +55,8 @@ def parse_pdf(
     try:
         for page, confidence in reader.read_all(extract_pages(source) if pages is None else pages):
             spill.write(json.dumps([page.number, page.lines, confidence]).encode() + b"\n")
+            if confidence is not None and ocr.on_page:
+                ocr.on_page()
             shapes.update(edge_shapes(page.lines))
             prefixes.update(bates_prefixes(page.lines))
             count += 1

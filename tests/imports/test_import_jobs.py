@@ -410,7 +410,10 @@ def test_run_ocr_reads_again_only_the_files_that_needed_it(
     imported = dict(batch.files.filter(status="imported").values_list("original_name", "pk"))
     admin_client.post(reverse("batch-ocr", args=["scans"]))
     run_worker()
-    assert ImportJob.objects.filter(kind="retry").get().only_names == ["scan.pdf"]
+    ocr_job = ImportJob.objects.filter(kind="retry").get()
+    assert ocr_job.only_names == ["scan.pdf"] and ocr_job.ocr_pages_done == 1
+    status = admin_client.get(reverse("batch-import-status", args=["scans"])).content.decode()
+    assert "Pages OCR&#x27;d" in status or "Pages OCR'd" in status
     assert batch.files.get(original_name="scan.pdf").status == "imported"
     assert Document.objects.filter(subject="RE: County opt out letter").exists()
     assert (

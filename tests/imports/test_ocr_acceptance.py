@@ -3,18 +3,16 @@ photocopied to image-only scans (grey paper, each page turned a little, speckled
 here), import with at least 95% of the emails, senders, subjects, dates and Bates numbers that
 the born-digital PDFs give."""
 
-import random
 import shutil
-import subprocess
 from collections import Counter
 
 import pytest
-from PIL import Image
 
 from documents.imports.deletion import delete_batch
 from documents.imports.sample_batch import write_sample_batch
 from documents.models import Batch, Document, Page
 from tests.conftest import run_import
+from tests.scans import photocopy
 
 pytestmark = [
     pytest.mark.django_db,
@@ -23,31 +21,7 @@ pytestmark = [
         reason="needs tesseract-ocr and poppler-utils",
     ),
 ]
-SCAN_DPI = 200
 TARGET = 0.95
-
-
-def photocopy(printed, scan, seed):
-    """Every page rendered, turned by up to a degree either way, speckled and greyed, saved as
-    an image-only PDF."""
-    prefix = scan.with_name(scan.stem + "-page")
-    subprocess.run(
-        ["pdftoppm", "-r", str(SCAN_DPI), "-gray", str(printed), str(prefix)], check=True
-    )
-    noise = random.Random(seed)
-    pages = []
-    for raster in sorted(scan.parent.glob(f"{prefix.name}-*.pgm")):
-        image = Image.open(raster).convert("L")
-        image = image.rotate(
-            noise.uniform(-1.0, 1.0), resample=Image.Resampling.BICUBIC, fillcolor=255
-        )
-        pixels = image.load()
-        width, height = image.size
-        for _ in range(width * height // 3000):
-            pixels[noise.randrange(width), noise.randrange(height)] = noise.choice((0, 80))
-        pages.append(image.point(lambda value: 40 + value * 3 // 4))
-        raster.unlink()
-    pages[0].save(scan, "PDF", resolution=SCAN_DPI, save_all=True, append_images=pages[1:])
 
 
 def what_was_read(name):

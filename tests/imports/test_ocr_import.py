@@ -79,6 +79,13 @@ def test_without_tesseract_scans_stay_needing_ocr_and_the_file_says_why(
 
 
 @pytest.mark.django_db(transaction=True)  # the command's child process commits its writes
+def test_the_progress_bar_counts_ocrd_pages_apart(scan, media_root, gazetteer_db, capsys):
+    call_command("import_batch", str(scan), name="scans")
+    last = capsys.readouterr().err.strip().replace("\r", "\n").splitlines()[-1]
+    assert "1/1 pages" in last and "files 1/1, OCR'd 1" in last
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_command_line_reads_scans_unless_told_never_and_a_rerun_reads_them(
     scan, media_root, gazetteer_db
 ):

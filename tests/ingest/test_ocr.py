@@ -1,9 +1,7 @@
 """OCR of generated scans: an email printed, photocopied (grey, turned a degree, speckled) to an
 image-only PDF at 200 dpi, then read by documents.ingest.ocr. No database needed."""
 
-import random
 import shutil
-import subprocess
 
 import pytest
 from PIL import Image
@@ -12,13 +10,13 @@ from reportlab.pdfgen import canvas
 
 from documents.ingest import ocr
 from documents.ingest.pdf_text import extract_pages
+from tests.scans import photocopy
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
     reason="needs tesseract-ocr and poppler-utils",
 )
 
-SCAN_DPI = 200
 # Clean print OCRs at 90+; the speckle and the turn cost a few points.
 CONFIDENCE_FLOOR = 75
 HEADER = [
@@ -61,25 +59,7 @@ def printed_email(path):
 
 def scanned(printed, path, angle=1.0, seed=81):
     """The printed PDF photocopied: grey paper and ink, turned, speckled, image only."""
-    prefix = path.with_name(path.stem + "-raster")
-    subprocess.run(
-        ["pdftoppm", "-r", str(SCAN_DPI), "-gray", "-singlefile", str(printed), str(prefix)],
-        check=True,
-    )
-    raster = prefix.with_suffix(".pgm")
-    image = Image.open(raster).convert("L")
-    image = image.rotate(
-        angle, resample=Image.Resampling.BICUBIC, expand=angle % 90 == 0, fillcolor=255
-    )
-    pixels = image.load()
-    noise = random.Random(seed)
-    width, height = image.size
-    for _ in range(width * height // 3000):
-        pixels[noise.randrange(width), noise.randrange(height)] = noise.choice((0, 80))
-    image = image.point(lambda value: 40 + value * 3 // 4)
-    image.save(path, "PDF", resolution=SCAN_DPI)
-    raster.unlink()
-    return path
+    return photocopy(printed, path, seed, angle)
 
 
 @pytest.fixture(scope="module")

@@ -139,6 +139,7 @@ class _ProgressBar(Watcher):
         self.bar = None
         self.files = 0
         self.total_files = 0
+        self.ocr = 0
 
     def plan(self, entries: list) -> None:
         if not self.enabled:
@@ -163,6 +164,13 @@ class _ProgressBar(Watcher):
         if self.bar is not None:
             self.bar.update(count)
 
+    def ocr_pages(self, count: int) -> None:
+        """OCR'd pages are counted apart: they are what makes a release slow, and the time left
+        follows their rate once they come."""
+        if self.bar is not None:
+            self.ocr += count
+            self.bar.set_postfix_str(self._files_done(), refresh=False)
+
     def finished(self, entry, outcomes: list[FileOutcome]) -> None:
         if self.bar is None:
             return
@@ -172,7 +180,8 @@ class _ProgressBar(Watcher):
         self.bar.set_postfix_str(self._files_done())
 
     def _files_done(self) -> str:
-        return f"files {self.files:,}/{self.total_files:,}"
+        ocr = f", OCR'd {self.ocr:,}" if self.ocr else ""
+        return f"files {self.files:,}/{self.total_files:,}{ocr}"
 
     def close(self) -> None:
         if self.bar is not None:
