@@ -64,3 +64,40 @@ def test_an_admin_uploads_a_batch_and_watches_it_reach_the_report(
     assert batch.email_count > 250 and batch.agency == "U.S. Immigration and Customs Enforcement"
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_admin_runs_ocr_on_the_scans_a_batch_could_not_read(
+    live_server, page: Page, tmp_path, settings, media_root, gazetteer_db
+):
+    """A scan uploaded while the worker had no Tesseract waits as "needs OCR"; once the worker
+    has it, the batch page's Run OCR button reads it, the progress counts the OCR'd page, and
+    its email is in the archive."""
+    from tests.ingest.test_ocr import printed_email, scanned
+
+    settings.ARCHIVE_PUBLIC = False
+    make_user("importer", "Admin", is_staff=True)
+    printed_email(tmp_path / "printed.pdf")
+    scan = scanned(tmp_path / "printed.pdf", tmp_path / "scan.pdf")
+    blind = start_worker(worker_environment() | {"PATH": str(tmp_path)})  # no tesseract
+    try:
+        log_in(page, live_server.url, "importer", "/batches/new/")
+        page.get_by_label("Name").fill("scans")
+        page.get_by_label("Files").set_input_files(str(scan))
+        page.get_by_role("button", name="Store the files and import").click()
+        status = page.locator("#import-status")
+        expect(status.get_by_text("Finished")).to_be_visible(timeout=60_000)
+    finally:
+        os.killpg(blind.pid, signal.SIGTERM)
+        blind.wait(timeout=30)
+    expect(status).to_contain_text("needs OCR")
+    seeing = start_worker(worker_environment())
+    try:
+        page.get_by_role("button", name="Run OCR on the 1 file that needs it").click()
+        status = page.locator("#import-status")
+        expect(status.get_by_text("Finished")).to_be_visible(timeout=60_000)
+        expect(status.locator(".count", has_text="Pages OCR'd")).to_contain_text("1")
+        page.screenshot(path=tmp_path / "ocr-finished.png", full_page=True)
+    finally:
+        os.killpg(seeing.pid, signal.SIGTERM)
+        seeing.wait(timeout=30)
+    assert Batch.objects.get(name="scans").email_count == 1
