@@ -8,7 +8,6 @@ pdfminer.six ``extract_text`` on the same file. Each run is its own process, so 
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -20,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EMAILS_PER_1000_PAGES = 1200
 
-from documents.imports.sample_batch import write_generated_production  # noqa: E402 (after sys.path)
+from benchmarks.rolled_back_import import import_and_roll_back  # noqa: E402 (after sys.path)
+from documents.imports.sample_batch import write_generated_production  # noqa: E402
 
 
 def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
@@ -31,23 +31,7 @@ def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
         pages = extract_text(str(pdf)).count("\f")
         emails = 0
     else:
-        import django
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foia_archive.settings")
-        django.setup()
-        from django.db import transaction
-
-        from documents.imports.service import BatchImporter, BatchOptions
-        from documents.ingest import iter_entries
-
-        with transaction.atomic():
-            # The search index is written by its own benchmark (make bench-search).
-            importer = BatchImporter(
-                BatchOptions(name="bench", timezone="UTC"), workers=workers, index=False
-            )
-            report = importer.run(iter_entries([pdf]))
-            pages, emails = report.batch.page_count, report.batch.email_count
-            transaction.set_rollback(True)  # leave the database as it was
+        pages, emails = import_and_roll_back(pdf, workers)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
