@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from taggit.managers import TaggableManager
 
-from documents.ingest import EXEMPTIONS
+from documents.ingest import EXEMPTIONS, OcrLanguageError, OcrUnavailable, check_languages
 
 EXEMPTION_CHOICES = [(code, f"{code} {text}") for code, text in EXEMPTIONS.items()]
 
@@ -28,6 +28,21 @@ def validate_time_zone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
         raise ValidationError(f"{value!r} is not an IANA time zone name.") from error
+
+
+def validate_ocr_languages(value: str) -> None:
+    """Tesseract language names ("eng", "eng+spa") installed here; where Tesseract is missing
+    only their spelling is checked (the import then says OCR is unavailable)."""
+    try:
+        check_languages(value)
+    except OcrUnavailable:
+        pass
+    except OcrLanguageError as error:
+        raise ValidationError(str(error)) from error
+
+
+def default_ocr_languages() -> str:
+    return settings.OCR_LANGUAGE
 
 
 def exemption_codes_field() -> ArrayField:
@@ -48,6 +63,11 @@ class Batch(models.Model):
         IMPORTED = "imported", "Imported"
         IMPORTED_WITH_ERRORS = "partial", "Imported; some files need attention"
 
+    class OcrMode(models.TextChoices):  # documents.ingest.OCR_MODES
+        AUTO = "auto", "Pages without a usable text layer"
+        FORCE = "force", "Also pages whose text layer is garbled"
+        NEVER = "never", "Never"
+
     name = models.SlugField(
         max_length=100, unique=True, help_text="Short unique name, e.g. ice-2010-part1."
     )
@@ -63,6 +83,20 @@ class Batch(models.Model):
         help_text="IANA zone for dates printed without one.",
     )
     notes = models.TextField(blank=True)
+    ocr_mode = models.CharField(
+        "OCR",
+        max_length=5,
+        choices=OcrMode.choices,
+        default=OcrMode.AUTO,
+        help_text="Which pages Tesseract reads from their image.",
+    )
+    ocr_languages = models.CharField(
+        "OCR languages",
+        max_length=100,
+        default=default_ocr_languages,
+        validators=[validate_ocr_languages],
+        help_text='Tesseract language data the scans are read with, joined by "+": eng, eng+spa.',
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -131,6 +165,12 @@ class SourceFile(models.Model):
     )
     page_count = models.PositiveIntegerField(null=True, blank=True)
     stored_file = models.FileField(upload_to="sources/%Y/%m/", blank=True, max_length=500)
+    searchable_file = models.FileField(
+        upload_to="searchable/%Y/%m/",
+        blank=True,
+        max_length=500,
+        help_text="The PDF with the OCR text laid over its scanned pages: searchable, selectable.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(
         blank=True, help_text="Why the file failed, in words a person understands."
@@ -188,6 +228,14 @@ class Page(models.Model):
     needs_ocr = models.BooleanField(default=False, help_text="No text layer.")
     ocr_confidence = models.FloatField(
         null=True, blank=True, help_text="Mean word confidence (0-100) when the text is OCR's."
+    )
+    # What a page viewer needs to mark a hit on the page image without reading it again.
+    words = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The page's words and their boxes, [[x0, y0, x1, y1, text], ...]: fractions "
+        "of the page as displayed, origin top left; OCR'd words carry Tesseract's confidence "
+        "(0-100) sixth.",
     )
     withheld_in_full = models.BooleanField(
         default=False, help_text="The page only says it was withheld; no email is printed on it."
@@ -733,6 +781,7 @@ class ImportJob(models.Model):
         UPLOAD = "upload", "Uploaded files"
         FOLDER = "folder", "Folder on the server"
         RETRY = "retry", "Failed files again"
+        OCR = "ocr", "Files needing OCR"
         REPLACE = "replace", "A replaced file"
 
     class Status(models.TextChoices):
@@ -754,6 +803,15 @@ class ImportJob(models.Model):
     bytes_done = models.PositiveBigIntegerField(default=0)
     pages_done = models.PositiveIntegerField(default=0)
     ocr_pages_done = models.PositiveIntegerField(default=0, help_text="Pages read by OCR.")
+    pages_total = models.PositiveIntegerField(
+        default=0, help_text="Pages of the PDFs to read, counted before the first is read."
+    )
+    seconds_per_page = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Recent seconds per page, smoothed: the time left follows OCR's slower rate "
+        "as soon as OCR'd pages come.",
+    )
     emails_found = models.PositiveIntegerField(default=0)
     failures = models.JSONField(
         default=list, blank=True, help_text="Files that needed attention: [[file name, reason]]."

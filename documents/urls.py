@@ -31,6 +31,11 @@ urlpatterns = [
     path("users/<str:username>/notes/", note_views.user_notes, name="user-notes"),
     path("files/attention/", directory_views.files_needing_attention, name="files-attention"),
     path("files/<int:pk>/original", reading_views.source_original, name="source-original"),
+    path(
+        "files/<int:pk>/original-with-ocr-text",
+        reading_views.source_searchable,
+        name="source-searchable",
+    ),
     path("files/<int:pk>/pages/<int:number>/", reading_views.page_text, name="page-text"),
     path("people/", directory_views.people, name="people"),
     path("people/<int:pk>/", directory_views.person_detail, name="person"),

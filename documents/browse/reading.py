@@ -110,17 +110,19 @@ class Citation:
     full: str  # what "Copy citation" copies: who, when, what, the release, the place, a link
     quoted: bool
     pdf_url: str  # the original file, opened at the first page; "" when there is none
+    ocr_pdf_url: str  # the same with the OCR text over its scanned pages; "" when none was OCR'd
     page_url: str  # the first page's text; "" when the file has no pages
     matched_by: str  # why this printing is this email, when it was found again; else ""
 
 
-def pdf_url(source: SourceFile, page: int | None) -> str:
-    """The stored PDF opened at ``page`` (browsers' PDF viewers read ``#page=``); "" when the
-    file is not a stored PDF."""
-    if not source.stored_file or source.detected_type != SourceFile.FileType.PDF:
+def pdf_url(source: SourceFile, page: int | None, with_ocr_text: bool = False) -> str:
+    """The stored PDF opened at ``page`` (browsers' PDF viewers read ``#page=``), as released or
+    ``with_ocr_text`` laid over its scanned pages; "" when there is no such PDF."""
+    stored = source.searchable_file if with_ocr_text else source.stored_file
+    if not stored or source.detected_type != SourceFile.FileType.PDF:
         return ""
-    original = reverse("source-original", args=[source.pk])
-    return f"{original}#page={page}" if page else original
+    url = reverse("source-searchable" if with_ocr_text else "source-original", args=[source.pk])
+    return f"{url}#page={page}" if page else url
 
 
 def stamp_label(page: Page | None) -> str:
@@ -152,6 +154,7 @@ def citation(
         full=full_citation(document, appearance, link, stamps),
         quoted=appearance.kind == Appearance.Kind.QUOTED,
         pdf_url=pdf_url(source, number),
+        ocr_pdf_url=pdf_url(source, number, with_ocr_text=True),
         page_url=reverse("page-text", args=[source.pk, number]) if number else "",
         matched_by=(
             appearance.get_matched_by_display()

@@ -119,11 +119,24 @@ def source_original(request, pk: int):
     source = get_object_or_404(SourceFile, pk=pk)
     if not source.stored_file:
         raise Http404("No copy of this file is stored.")
+    return _released_file(source, source.stored_file, source.original_name.rsplit("/", 1)[-1])
+
+
+def source_searchable(request, pk: int):
+    """The released PDF with the OCR text laid over its scanned pages: searchable, selectable."""
+    source = get_object_or_404(SourceFile, pk=pk)
+    if not source.searchable_file:
+        raise Http404("No page of this file was OCR'd.")
+    stem = source.original_name.rsplit("/", 1)[-1].removesuffix(".pdf").removesuffix(".PDF")
+    return _released_file(source, source.searchable_file, f"{stem} (with OCR text).pdf")
+
+
+def _released_file(source: SourceFile, stored, filename: str) -> FileResponse:
     inline = source.detected_type in INLINE_TYPES
     response = FileResponse(
-        source.stored_file.open("rb"),
+        stored.open("rb"),
         as_attachment=not inline,
-        filename=source.original_name.rsplit("/", 1)[-1],
+        filename=filename,
         content_type=INLINE_TYPES.get(source.detected_type, "application/octet-stream"),
     )
     # Released files are untrusted: no script of theirs runs in the archive's origin.
@@ -155,5 +168,6 @@ def page_text(request, pk: int, number: int):
         "previous": number - 1 if number - 1 in pages else None,
         "next": number + 1 if number + 1 in pages else None,
         "pdf_url": reading.pdf_url(source, number),
+        "ocr_pdf_url": reading.pdf_url(source, number, with_ocr_text=True),
     }
     return render(request, "documents/page.html", context)

@@ -26,7 +26,14 @@ from django_tasks import task
 from documents.imports.isolation import Limits
 from documents.imports.outcomes import FileOutcome
 from documents.imports.service import BatchImporter, BatchOptions, Watcher, stored_name
-from documents.ingest import SourceInput, error_reason, iter_entries, ocr_status, zip_problem
+from documents.ingest import (
+    SourceInput,
+    error_reason,
+    iter_entries,
+    ocr_status,
+    pages_in,
+    zip_problem,
+)
 from documents.models import Batch, Document, ImportJob, SourceFile
 
 logger = logging.getLogger(__name__)
@@ -36,6 +43,9 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=2)
 # Progress is written at most this often while a file is being read.
 PROGRESS_EVERY = timedelta(seconds=1)
+# Weight of the latest pages in the smoothed time per page (as a progress bar smooths its rate):
+# enough that the time left follows OCR's slower pages within a few seconds of their coming.
+RATE_SMOOTHING = 0.3
 
 
 class ImportRequestError(ValueError):
@@ -114,13 +124,24 @@ def queue_ocr(batch: Batch, user) -> ImportJob:
     if not status.available:
         raise ImportRequestError(f"{status.message}, then run OCR again.")
     scanned = batch.files.filter(status=SourceFile.Status.NEEDS_OCR)
-    return _queue_again(
-        batch, user, scanned, "No file of this batch needs OCR.", "OCRs the files that need it"
+    job = _queue_again(
+        batch,
+        user,
+        scanned,
+        "No file of this batch needs OCR.",
+        "OCRs the files that need it",
+        ImportJob.Kind.OCR,
     )
+    if batch.ocr_mode == Batch.OcrMode.NEVER:  # the admin asks for OCR now
+        batch.ocr_mode = Batch.OcrMode.AUTO
+        batch.save(update_fields=["ocr_mode"])
+    return job
 
 
-def _queue_again(batch: Batch, user, files, none_left: str, the_command: str) -> ImportJob:
-    """A retry job over ``files`` of the batch, read from where its earlier jobs found them."""
+def _queue_again(
+    batch: Batch, user, files, none_left: str, the_command: str, kind=ImportJob.Kind.RETRY
+) -> ImportJob:
+    """A job over ``files`` of the batch, read from where its earlier jobs found them."""
     names = set(files.values_list("original_name", flat=True))
     if not names:
         raise ImportRequestError(none_left)
@@ -131,7 +152,7 @@ def _queue_again(batch: Batch, user, files, none_left: str, the_command: str) ->
             f"files are: run `manage.py import_batch` on them again (it {the_command}), or "
             "replace a file here."
         )
-    return queue_job(batch, ImportJob.Kind.RETRY, folders, user, names)
+    return queue_job(batch, kind, folders, user, names)
 
 
 def _source_dirs(batch: Batch) -> list[Path]:
@@ -212,6 +233,8 @@ def run_job(job_id: int) -> None:
         heartbeat_at=timezone.now(),
         files_total=len(entries),
         bytes_total=sum(entry.size for entry in entries),
+        pages_total=0,
+        seconds_per_page=None,
         files_done=0,
         bytes_done=0,
         pages_done=0,
@@ -231,6 +254,8 @@ def run_job(job_id: int) -> None:
             todo.append(entry)
         else:
             tracker.file_done(entry.size)
+    # Counted before the first file is read (page counts, not text), so the time left holds.
+    ImportJob.objects.filter(pk=job.pk).update(pages_total=sum(map(pages_in, todo)))
     importer = BatchImporter(BatchOptions(name=batch.name), watcher=tracker, user=job.created_by)
     importer.run(todo, Limits.from_settings(), unindexed=unindexed, job=job.pk, kind=job.kind)
     ImportJob.objects.filter(pk=job.pk).update(
@@ -258,7 +283,7 @@ def _settled_names(job: ImportJob) -> set[str]:
     that needed OCR, unless a retry names it)."""
     upload = job.kind in (ImportJob.Kind.UPLOAD, ImportJob.Kind.FOLDER)
     unsettled = (SourceFile.Status.PENDING,) if upload else SourceFile.RETRIED
-    if job.kind == ImportJob.Kind.RETRY:  # "Run OCR" names the files that needed it
+    if job.kind == ImportJob.Kind.OCR:  # "Run OCR" names the files that needed it
         unsettled = (*unsettled, SourceFile.Status.NEEDS_OCR)
     files = job.batch.files.exclude(status__in=unsettled)
     return set(files.values_list("original_name", flat=True))
@@ -281,7 +306,8 @@ class _Tracker(Watcher):
         self.job_id = job.pk
         self.failures = dict(job.failures)
         self.pending_pages = self.pending_ocr = 0
-        self.written = timezone.now()
+        self.written = self.rate_since = timezone.now()
+        self.seconds_per_page = job.seconds_per_page
 
     def starting(self, entry: SourceInput) -> None:
         ImportJob.objects.filter(pk=self.job_id).update(
@@ -299,13 +325,25 @@ class _Tracker(Watcher):
     def tick(self, force: bool = False) -> None:
         now = timezone.now()
         if force or now - self.written >= PROGRESS_EVERY:
+            if self.pending_pages:
+                self._time_per_page(now)
             ImportJob.objects.filter(pk=self.job_id).update(
                 pages_done=F("pages_done") + self.pending_pages,
                 ocr_pages_done=F("ocr_pages_done") + self.pending_ocr,
+                seconds_per_page=self.seconds_per_page,
                 heartbeat_at=now,
             )
             self.pending_pages = self.pending_ocr = 0
             self.written = now
+
+    def _time_per_page(self, now) -> None:
+        """The smoothed seconds per page, the pages just counted weighted RATE_SMOOTHING."""
+        latest = (now - self.rate_since).total_seconds() / self.pending_pages
+        earlier = self.seconds_per_page
+        self.seconds_per_page = (
+            latest if earlier is None else RATE_SMOOTHING * latest + (1 - RATE_SMOOTHING) * earlier
+        )
+        self.rate_since = now
 
     def finished(self, entry: SourceInput, outcomes: list[FileOutcome]) -> None:
         for outcome in outcomes:
@@ -369,7 +407,7 @@ class JobProgress:
 
     job: ImportJob
     elapsed: timedelta | None
-    remaining: timedelta | None  # an estimate from the bytes read so far
+    remaining: timedelta | None  # the pages left at the recent rate, else from the bytes
     percent: int
 
     @property
@@ -401,14 +439,26 @@ def progress(job: ImportJob) -> JobProgress:
     now = timezone.now()
     end = job.finished_at or now
     elapsed = end - job.started_at if job.started_at else None
-    done, total = job.bytes_done, job.bytes_total
+    # Of the pages when the files have pages (a scan is one file read for minutes), else bytes.
+    done, total = (
+        (job.pages_done, job.pages_total) if job.pages_total else (job.bytes_done, job.bytes_total)
+    )
     percent = (
         100 if job.status == ImportJob.Status.FINISHED else int(100 * done / total) if total else 0
     )
-    remaining = None
-    if job.status == ImportJob.Status.RUNNING and elapsed and 0 < done < total:
-        remaining = elapsed * ((total - done) / done)
+    running = job.status == ImportJob.Status.RUNNING and elapsed
+    remaining = _time_left(job, elapsed) if running else None
     return JobProgress(job, elapsed, remaining, min(percent, 100))
+
+
+def _time_left(job: ImportJob, elapsed: timedelta) -> timedelta | None:
+    """Pages are what takes the time, OCR'd ones most: the pages left at their recent rate; for
+    files without pages (.eml, mbox), the bytes left at the rate so far."""
+    pages_left = job.pages_total - job.pages_done
+    if pages_left > 0 and job.seconds_per_page:
+        return timedelta(seconds=pages_left * job.seconds_per_page)
+    done, total = job.bytes_done, job.bytes_total
+    return elapsed * ((total - done) / done) if 0 < done < total else None
 
 
 def start_batch(batch: Batch, uploads: list, folder: str, user) -> ImportJob:

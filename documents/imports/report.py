@@ -117,6 +117,7 @@ def batch_report(batch: Batch) -> BatchReport:
                 source_file__batch=batch, ocr_confidence__lt=settings.OCR_CONFIDENCE_FLOOR
             )
             .select_related("source_file")
+            .defer("text", "words")
             .order_by("ocr_confidence", "source_file__original_name", "number")[:DOUBTFUL_LISTED]
         ),
     )

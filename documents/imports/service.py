@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import shutil
 import tempfile
@@ -19,12 +20,12 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -40,12 +41,15 @@ from documents.imports.writer import DocumentWriter
 from documents.ingest import (
     HEAD_BYTES,
     LARGE_CITY_POPULATION,
+    OcrLanguageError,
     OcrOptions,
+    OcrUnavailable,
     ParsedFile,
     PdfPage,
     PlaceIndex,
     PlaceRef,
     SourceInput,
+    check_languages,
     count_pages,
     error_reason,
     expand,
@@ -84,7 +88,10 @@ class BatchOptions:
     timezone: str = ""
     source_url: str = ""
     notes: str = ""
-    ocr: str = "auto"  # one of OCR_MODES: which pages Tesseract reads
+    # Which pages Tesseract reads (one of OCR_MODES) and in which languages; "" keeps the
+    # batch's own setting (auto, and the OCR_LANGUAGE setting, for a new batch).
+    ocr: str = ""
+    ocr_languages: str = ""
 
 
 class Watcher:
@@ -125,10 +132,23 @@ class BatchImporter:
         self.places = place_index()
         self.batch = self._batch()
         self.zone = zoneinfo.ZoneInfo(self.batch.timezone)
+        self.tesseract = ocr_status() if self.batch.ocr_mode != "never" else None
         self.ocr = OcrOptions(
-            options.ocr, settings.OCR_LANGUAGE, self.workers, on_page=self._page_ocrd
+            self.batch.ocr_mode, self._ocr_languages(), self.workers, on_page=self._page_ocrd
         )
         self.folded_names = FoldedNames()
+
+    def _ocr_languages(self) -> str:
+        """The batch's OCR languages, refused before any file is read when they are not
+        installed (without Tesseract, files needing OCR only stay so)."""
+        if self.tesseract is None:
+            return self.batch.ocr_languages  # OCR is off for this batch
+        try:
+            return check_languages(self.batch.ocr_languages, self.tesseract)
+        except OcrUnavailable:
+            return self.batch.ocr_languages
+        except OcrLanguageError as error:
+            raise ValidationError(f"Batch {self.batch.name}: {error}") from error
 
     def run(
         self,
@@ -181,13 +201,8 @@ class BatchImporter:
         """Whether a re-run leaves an earlier import of the same bytes alone: a file that needed
         OCR is read again once this run can OCR it."""
         if existing.status == SourceFile.Status.NEEDS_OCR:
-            return self.ocr.mode == "never" or not self._can_ocr
+            return self.tesseract is None or not self.tesseract.available
         return existing.status in SourceFile.FINAL
-
-    @cached_property
-    def _can_ocr(self) -> bool:
-        """Asked once per batch: Tesseract does not come and go during an import."""
-        return ocr_status().available
 
     def index_now(self, ids: set[int]) -> None:
         """Index what the files just imported; a failure leaves the database whole, and
@@ -232,6 +247,7 @@ class BatchImporter:
         stored = store_copy(data, sha, detected)
         try:
             parsed = self._parse(stored, detected)
+            searchable = keep_searchable_copy(parsed.searchable_pdf, sha)
             # Read to the end before the transaction opens: it then only writes, and the file's
             # status is final when its row is written.
             items = _read_ahead(parsed.items)
@@ -241,7 +257,9 @@ class BatchImporter:
                 SourceFile.objects.filter(
                     batch=self.batch, original_name=stored_name(source.name)
                 ).delete()
-                outcome = self._write(source, sha, len(data), detected, stored, parsed, items)
+                outcome = self._write(
+                    source, sha, len(data), detected, stored, parsed, items, searchable
+                )
                 archive_changed()  # figures kept for the archive as it was are out of date
                 return outcome
         except Exception as error:  # a refusal or a bug: report the file, keep the batch going
@@ -286,16 +304,15 @@ class BatchImporter:
             self.watcher.pages(1)
             yield page
 
-    def _write(self, source, sha, size, detected, stored, parsed, items) -> FileOutcome:
+    def _write(self, source, sha, size, detected, stored, parsed, items, searchable) -> FileOutcome:
         source_file = SourceFile.objects.create(
             batch=self.batch,
             original_name=stored_name(source.name),
             sha256=sha,
             size=size,
             detected_type=detected if detected in SourceFile.FileType.values else "unknown",
-            stored_file=str(stored.relative_to(settings.MEDIA_ROOT))
-            if _under_media(stored)
-            else "",
+            stored_file=_media_name(stored),
+            searchable_file=_media_name(searchable) if searchable else "",
             imported_at=timezone.now(),
         )
         outcome = FileOutcome(
@@ -391,6 +408,8 @@ class BatchImporter:
             "timezone": options.timezone,
             "source_url": options.source_url,
             "notes": options.notes,
+            "ocr_mode": options.ocr,
+            "ocr_languages": options.ocr_languages,
         }
         batch, created = Batch.objects.get_or_create(
             name=options.name,
@@ -494,8 +513,23 @@ def store_copy(data: bytes, sha: str, detected: str) -> Path:
     return target
 
 
-def _under_media(path: Path) -> bool:
-    return path.is_relative_to(Path(settings.MEDIA_ROOT))
+def keep_searchable_copy(copy: Path | None, sha: str) -> Path | None:
+    """Keep the PDF with its OCR text beside the original, named by the original's content;
+    a later OCR of the same file replaces it whole."""
+    if copy is None:
+        return None
+    target = Path(settings.MEDIA_ROOT) / "searchable" / sha[:2] / f"{sha}.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    shutil.move(copy, partial)
+    os.replace(partial, target)  # a download under way keeps the copy it opened
+    return target
+
+
+def _media_name(path: Path) -> str:
+    """A FileField's name for a file under MEDIA_ROOT; "" for one elsewhere (a dry run)."""
+    media = Path(settings.MEDIA_ROOT)
+    return str(path.relative_to(media)) if path.is_relative_to(media) else ""
 
 
 def _sha256(data: bytes) -> str:

@@ -17,7 +17,8 @@ from documents.imports import jobs
 from documents.imports.deletion import delete_batch, plan_deletion
 from documents.imports.report import batch_report
 from documents.imports.uploads import accepts_upload
-from documents.models import Batch, ImportJob, SourceFile
+from documents.ingest import ocr_status
+from documents.models import Batch, ImportJob, SourceFile, default_ocr_languages
 
 # Names a batch cannot take: they are addresses of pages under /batches/.
 RESERVED_NAMES = {"new"}
@@ -63,14 +64,28 @@ class NewBatchForm(forms.ModelForm):
             "timezone",
             "source_url",
             "notes",
+            "ocr_mode",
+            "ocr_languages",
         ]
         widgets = {"released_on": forms.DateInput(attrs={"type": "date"})}
-        labels = {"released_on": "Release date", "timezone": "Time zone"}
+        labels = {
+            "released_on": "Release date",
+            "timezone": "Time zone",
+            "ocr_mode": "OCR scanned pages",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = "As the release calls itself; the name if left empty."
+        # Left out (a script's post), they keep a new batch's defaults.
+        self.fields["ocr_mode"].required = self.fields["ocr_languages"].required = False
+        status = ocr_status()
+        self.fields["ocr_languages"].help_text += (
+            f" Installed here: {', '.join(sorted(status.languages - {'osd'}))}."
+            if status.available
+            else f" {status.message}: scanned pages wait for it."
+        )
         folders = jobs.server_folders()
         if folders:
             self.fields["folder"].choices = [("", "—")] + [(name, name) for name in folders]
@@ -82,6 +97,12 @@ class NewBatchForm(forms.ModelForm):
         if name in RESERVED_NAMES:
             raise forms.ValidationError("This name is taken by a page of the site.")
         return name
+
+    def clean_ocr_mode(self):
+        return self.cleaned_data["ocr_mode"] or Batch.OcrMode.AUTO
+
+    def clean_ocr_languages(self):
+        return self.cleaned_data["ocr_languages"] or default_ocr_languages()
 
     def clean(self):
         data = super().clean()

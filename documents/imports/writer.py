@@ -112,6 +112,8 @@ class DocumentWriter:
                 bates=bates,
                 needs_ocr=page.needs_ocr,
                 ocr_confidence=page.ocr_confidence,
+                # PostgreSQL's jsonb, like its text, cannot hold NUL characters.
+                words=[[*word[:4], word[4].replace("\x00", ""), *word[5:]] for word in page.words],
                 withheld_in_full=page.withheld,
                 withheld_exemptions=list(page.withheld_exemptions),
                 case_number=fit(Page, "case_number", stamps.case_number, cut, "case number"),

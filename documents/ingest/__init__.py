@@ -10,7 +10,15 @@ from datetime import tzinfo
 from pathlib import Path
 
 from documents.ingest.exemptions import EXEMPTIONS, exemption_spans, find_exemptions
-from documents.ingest.ocr import NO_OCR, OCR_MODES, OcrOptions, check_languages, ocr_status
+from documents.ingest.ocr import (
+    NO_OCR,
+    OCR_MODES,
+    OcrLanguageError,
+    OcrOptions,
+    OcrUnavailable,
+    check_languages,
+    ocr_status,
+)
 from documents.ingest.pdf_production import parse_pdf
 from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, extract_pages
 from documents.ingest.places import LARGE_CITY_POPULATION, PlaceIndex, PlaceRef
@@ -32,7 +40,9 @@ from documents.ingest.subjects import normalize_subject
 __all__ = [
     "NO_OCR",
     "OCR_MODES",
+    "OcrLanguageError",
     "OcrOptions",
+    "OcrUnavailable",
     "check_languages",
     "ocr_status",
     "EXEMPTIONS",

@@ -1,7 +1,8 @@
 """OCR of PDF pages with Tesseract: text lines, mean word confidence and word boxes per page.
 
 No Django here, so a worker process can run it. Each page is rendered by poppler's ``pdftoppm``
-to a grey PGM and read by one ``tesseract`` process (one thread: OMP_THREAD_LIMIT=1) writing TSV.
+to a grey PGM and read by one ``tesseract`` process (one thread: OMP_THREAD_LIMIT=1) writing TSV
+and the page's invisible text as a PDF, which searchable_pdf lays over the scanned page.
 
 Why plain Tesseract and not OCRmyPDF (measured on 10 generated 200 dpi scanned email pages, one
 worker, on a machine of 2 shared cores): this module took 1.4 s per page at 300 dpi; OCRmyPDF
@@ -135,6 +136,9 @@ class OcrPage:
     lines: tuple[str, ...]
     confidence: float  # mean word confidence, 0-100; 0 for a page without words
     words: tuple[OcrWord, ...]
+    # Tesseract's invisible text for the page as a one-page PDF, to lay over the scanned page
+    # (see searchable_pdf); b"" where Tesseract wrote none.
+    text_layer: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -160,16 +164,17 @@ def ocr_status() -> OcrStatus:
 
 
 def check_languages(language: str, status: OcrStatus | None = None) -> str:
-    """The language string ("eng", "eng+deu") normalized, or an error naming what is missing."""
-    status = status or ocr_status()
-    if not status.available:
-        raise OcrUnavailable(status.message)
+    """The language string ("eng", "eng+deu") normalized, or an error naming what is wrong or
+    missing (its spelling is checked first, so also where Tesseract is not installed)."""
     names = [name.strip() for name in language.split("+") if name.strip()]
     if not names:
         raise OcrLanguageError("no OCR language given (for example eng, or eng+deu)")
     malformed = [name for name in names if not _LANGUAGE_NAME.fullmatch(name)]
     if malformed:
         raise OcrLanguageError(f"not an OCR language name: {', '.join(malformed)}")
+    status = status or ocr_status()
+    if not status.available:
+        raise OcrUnavailable(status.message)
     missing = [name for name in names if name not in status.languages]
     if missing:
         # Debian names its language packages so: tesseract-ocr-deu, tesseract-ocr-chi-sim.
@@ -313,11 +318,21 @@ def _read(
     timeout: float,
     psm: str,
 ) -> OcrPage:
-    """The page as Tesseract reads it in one page segmentation mode, from its TSV output."""
+    """The page as Tesseract reads it in one page segmentation mode, from its TSV output, with
+    its text-only PDF (written in the same run, at no cost worth measuring)."""
+    base = image.with_name(f"{image.stem}-psm{psm}")
     # A PGM carries no resolution: without --dpi Tesseract guesses one from the text size.
-    command = [tesseract, str(image), "stdout", "-l", language, "--dpi", str(dpi)]
-    result = _run([*command, "--psm", psm, "tsv"], number, timeout, program="Tesseract")
-    rows = list(csv.DictReader(result.stdout.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    command = [tesseract, str(image), str(base), "-l", language, "--dpi", str(dpi)]
+    outputs = ["-c", "textonly_pdf=1", "tsv", "pdf"]
+    result = _run([*command, "--psm", psm, *outputs], number, timeout, program="Tesseract")
+    table, layer = base.with_suffix(".tsv"), base.with_suffix(".pdf")
+    try:
+        tsv = table.read_text(encoding="utf-8", errors="replace") if table.exists() else ""
+        text_layer = layer.read_bytes() if layer.exists() else b""
+    finally:
+        table.unlink(missing_ok=True)
+        layer.unlink(missing_ok=True)
+    rows = list(csv.DictReader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
     page_row = next((row for row in rows if row["level"] == "1"), None)
     if page_row is None:
         raise OcrError(f"page {number}: Tesseract failed: {_tail(result.stderr) or 'no output'}")
@@ -349,9 +364,9 @@ def _read(
         and (found := texts.get((row["block_num"], row["par_num"], row["line_num"])))
     ]
     if psm == PSM_AUTO and _upright(words):
-        return _page(number, words, _reading_order(lines))
+        return _page(number, words, _reading_order(lines), text_layer)
     # The lines of a turned page (or one Tesseract turned itself) are not rows of the image.
-    return _page(number, words, [text for *_, text in lines])
+    return _page(number, words, [text for *_, text in lines], text_layer)
 
 
 def _upright(words: list[OcrWord]) -> bool:
@@ -366,9 +381,9 @@ def _is_speck(text: str, width: int, height: int, dpi: int) -> bool:
     return largest <= SPECK_POINTS and not any(char.isalnum() for char in text)
 
 
-def _page(number: int, words: list[OcrWord], lines: list[str]) -> OcrPage:
+def _page(number: int, words: list[OcrWord], lines: list[str], text_layer: bytes) -> OcrPage:
     confidence = sum(word.confidence for word in words) / len(words) if words else 0.0
-    return OcrPage(number, tuple(lines), round(confidence, 1), tuple(words))
+    return OcrPage(number, tuple(lines), round(confidence, 1), tuple(words), text_layer)
 
 
 def _reading_order(pieces: list[tuple[float, float, float, str]]) -> list[str]:

@@ -36,6 +36,7 @@ from documents.ingest.pdf_text import (
 )
 from documents.ingest.production import emails_from_pages
 from documents.ingest.records import Email, OtherDocument, PageRecord, ParsedFile
+from documents.ingest.searchable_pdf import TextLayers
 
 
 def parse_pdf(
@@ -54,20 +55,24 @@ def parse_pdf(
     reader = _OcrReader(source, ocr)
     try:
         for page, confidence in reader.read_all(extract_pages(source) if pages is None else pages):
-            spill.write(json.dumps([page.number, page.lines, confidence]).encode() + b"\n")
+            row = [page.number, page.lines, confidence, page.words]
+            spill.write(json.dumps(row).encode() + b"\n")
             if confidence is not None and ocr.on_page:
                 ocr.on_page()
             shapes.update(edge_shapes(page.lines))
             prefixes.update(bates_prefixes(page.lines))
             count += 1
+        searchable = reader.searchable_copy()
     except PdfError as error:
         spill.close()
         status = "encrypted" if isinstance(error, PdfEncrypted) else "failed"
         return ParsedFile("pdf", status=status, error=str(error))
+    finally:
+        reader.layers.close()
     if not count:
         spill.close()
         return ParsedFile("pdf", status="failed", error="the PDF has no pages")
-    parsed = ParsedFile("pdf", warnings=reader.warnings)
+    parsed = ParsedFile("pdf", warnings=reader.warnings, searchable_pdf=searchable)
     repeated = repeated_shapes(shapes, count)
     parsed.items = _Production(parsed, spill, repeated, prefixes, zone, source).items()
     return parsed
@@ -84,6 +89,7 @@ class _OcrReader:
         self.warnings: list[str] = []
         self.available: bool | None = None  # asked once, when a page first needs OCR
         self.asking = threading.Lock()
+        self.layers = TextLayers()
 
     def read_all(self, pages: Iterable[PdfPage]) -> Iterator[tuple[PdfPage, float | None]]:
         """The pages in order, as ``read`` gives them; with several workers, the pages ahead
@@ -119,7 +125,18 @@ class _OcrReader:
             return page, None
         if not read.text.strip():
             return page, None  # a blank page: nothing for OCR either
-        return PdfPage(page.number, read.lines), read.confidence
+        self.layers.add(page.number, read.text_layer)
+        words = tuple((w.x0, w.y0, w.x1, w.y1, w.text, w.confidence) for w in read.words)
+        return PdfPage(page.number, read.lines, words), read.confidence
+
+    def searchable_copy(self) -> Path | None:
+        """The PDF with the OCR text over its OCR'd pages (a temporary file), or None; a copy
+        that cannot be made is a warning, never a lost file."""
+        try:
+            return self.layers.searchable_copy(self.path) if self.path else None
+        except Exception as error:
+            self.warnings.append(f"no searchable copy with the OCR text could be made: {error}")
+            return None
 
 
 class _Production:
@@ -145,7 +162,7 @@ class _Production:
     def _text_pages(self) -> Iterator[CleanPage]:
         self.spill.seek(0)
         for row in self.spill:
-            number, lines, confidence = json.loads(row)
+            number, lines, confidence, words = json.loads(row)
             page = PdfPage(number, tuple(lines))
             clean = clean_page(number, page.lines, self.repeated)
             self.pending.append(
@@ -158,6 +175,7 @@ class _Production:
                     withheld_exemptions=clean.withheld_exemptions,
                     stamps=clean.stamps,
                     ocr_confidence=confidence,
+                    words=words,
                 )
             )
             self.pages += 1

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTContainer, LTPage, LTTextLineHorizontal
+from pdfminer.layout import LAParams, LTChar, LTContainer, LTPage, LTTextLineHorizontal
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -38,7 +38,9 @@ CACHED_OBJECTS = 1000
 MIN_TEXT_CHARS = 20
 # pdfminer's line detection with its default margins; its ordering of text boxes is skipped
 # (boxes_flow=None, about a seventh of the extraction time), as page_lines orders lines itself.
-LAYOUT = LAParams(boxes_flow=None)
+# Text drawn inside form XObjects is read too (all_texts): an OCR layer laid over a scan is
+# one, in our own searchable copies and in other tools' (OCRmyPDF's).
+LAYOUT = LAParams(boxes_flow=None, all_texts=True)
 
 
 # pdfminer writes "(cid:N)" for a glyph it cannot map to a character. What N means depends on the
@@ -83,10 +85,16 @@ class PdfEncrypted(PdfError):
     pass
 
 
+# A word and where it is printed: (x0, y0, x1, y1, text), the box in fractions of the page as
+# displayed with its origin at the top left; an OCR'd word adds Tesseract's confidence (0-100).
+Word = tuple
+
+
 @dataclass(frozen=True)
 class PdfPage:
     number: int  # 1-based
     lines: tuple[str, ...]
+    words: tuple[Word, ...] = ()
 
     @property
     def text(self) -> str:
@@ -124,7 +132,7 @@ def extract_pages(
                 layout = device.get_result()
             except Exception as error:  # pdfminer raises many types on damaged content
                 raise PdfError(f"page {number} cannot be read: {_describe(error)}") from error
-            yield PdfPage(number, tuple(page_lines(layout)))
+            yield PdfPage(number, tuple(page_lines(layout)), tuple(page_words(layout)))
 
 
 def is_portfolio(source: str | Path | bytes) -> bool:
@@ -177,6 +185,29 @@ def page_lines(layout: LTPage) -> list[str]:
         for line in _text_lines(layout)
         if (text := readable(line.get_text()).strip())
     )
+
+
+def page_words(layout: LTPage) -> Iterator[Word]:
+    """The page's words with their boxes (see Word): runs of printed characters between spaces,
+    so that a page viewer can mark a hit on the page image."""
+    left, bottom, right, top = layout.bbox  # the page as displayed: its rotation is applied
+    width, height = max(right - left, 1.0), max(top - bottom, 1.0)
+    for line in _text_lines(layout):
+        run: list[LTChar] = []
+        for item in [*line, None]:  # None ends the last run
+            if isinstance(item, LTChar) and not item.get_text().isspace():
+                run.append(item)
+                continue
+            text = readable("".join(char.get_text() for char in run)).strip()
+            if text:
+                yield (
+                    round((min(char.x0 for char in run) - left) / width, 4),
+                    round((top - max(char.y1 for char in run)) / height, 4),
+                    round((max(char.x1 for char in run) - left) / width, 4),
+                    round((top - min(char.y0 for char in run)) / height, 4),
+                    text,
+                )
+            run = []
 
 
 def lines_in_reading_order(pieces: Iterable[tuple[float, float, float, str]]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class PageRecord:
     withheld: bool = False
     stamps: Stamps = Stamps()
     ocr_confidence: float | None = None  # the mean word confidence when the text is OCR's
+    words: list = field(default_factory=list)  # pdf_text.Word lists: where each word is printed
 
 
 @dataclass
@@ -101,6 +103,9 @@ class ParsedFile:
     error: str = ""
     items: Iterable[PageRecord | Email | OtherDocument] = ()
     warnings: list[str] = field(default_factory=list)
+    # A PDF whose scanned pages were OCR'd: itself with the OCR text laid over them, as a
+    # temporary file for the caller to keep (or delete); None otherwise.
+    searchable_pdf: Path | None = None
 
 
 def remove_nul(email: Email) -> None:

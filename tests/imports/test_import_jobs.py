@@ -9,6 +9,7 @@ import signal
 import stat
 import time
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.imports import jobs
 from documents.imports.sample_batch import write_generated_production, write_sample_batch
@@ -166,6 +168,28 @@ def test_the_form_names_what_is_missing(admin_client):
     page = response.content.decode()
     assert response.status_code == 400 and "Upload files, or choose a folder" in page
     assert "letters, numbers, underscores or hyphens" in page
+
+
+def test_a_batch_picks_its_ocr_mode_and_languages_checked_against_those_installed(
+    admin_client, tmp_path
+):
+    form = admin_client.get(reverse("batch-new")).content.decode()
+    assert "Installed here: eng" in form and 'value="force"' in form
+
+    def upload():
+        return SimpleUploadedFile("notes.eml", b"From: a@example.org\nSubject: x\n\nHello\n")
+
+    refused = post_batch(
+        admin_client, "scans", [upload()], ocr_mode="force", ocr_languages="eng+zzz"
+    )
+    assert refused.status_code == 400
+    assert "OCR language not installed: zzz" in refused.content.decode()
+    assert not Batch.objects.exists()
+    post_batch(admin_client, "scans", [upload()], ocr_mode="force", ocr_languages="eng+osd")
+    batch = Batch.objects.get()
+    assert (batch.ocr_mode, batch.ocr_languages) == ("force", "eng+osd")
+    page = admin_client.get(reverse("batch", args=["scans"])).content.decode()
+    assert "Also pages whose text layer is garbled, in <code>eng+osd</code>" in page
 
 
 def test_a_folder_on_the_server_is_imported_and_no_other(admin_client, tmp_path, settings):
@@ -410,10 +434,12 @@ def test_run_ocr_reads_again_only_the_files_that_needed_it(
     imported = dict(batch.files.filter(status="imported").values_list("original_name", "pk"))
     admin_client.post(reverse("batch-ocr", args=["scans"]))
     run_worker()
-    ocr_job = ImportJob.objects.filter(kind="retry").get()
+    ocr_job = ImportJob.objects.filter(kind="ocr").get()
     assert ocr_job.only_names == ["scan.pdf"] and ocr_job.ocr_pages_done == 1
+    assert ocr_job.pages_done == ocr_job.pages_total == 1
     status = admin_client.get(reverse("batch-import-status", args=["scans"])).content.decode()
     assert "Pages OCR&#x27;d" in status or "Pages OCR'd" in status
+    assert "files needing ocr" in status
     assert batch.files.get(original_name="scan.pdf").status == "imported"
     assert Document.objects.filter(subject="RE: County opt out letter").exists()
     assert (
@@ -424,3 +450,28 @@ def test_run_ocr_reads_again_only_the_files_that_needed_it(
         )
         == imported
     )
+
+
+def test_the_time_left_follows_the_rate_of_ocrd_pages_once_they_come(admin_client, monkeypatch):
+    """100 born-digital pages read in 10 s, then scanned pages at 3 s each: after four of them
+    the time left is the six pages left at OCR's rate, not at the run's average (about 1 s)."""
+    start = timezone.now()
+    batch = Batch.objects.create(name="mixed", title="Mixed")
+    job = ImportJob.objects.create(
+        batch=batch, kind="upload", status="running", started_at=start, pages_total=110
+    )
+    clock = [start]
+    monkeypatch.setattr(jobs.timezone, "now", lambda: clock[0])
+    tracker = jobs._Tracker(job)
+    for _ in range(10):
+        clock[0] += timedelta(seconds=1)
+        tracker.pages(10)
+    for _ in range(4):
+        clock[0] += timedelta(seconds=3)
+        tracker.pages(1)
+        tracker.ocr_pages(1)
+    job.refresh_from_db()
+    left = jobs.progress(job).remaining.total_seconds()
+    assert 12 <= left <= 20
+    status = admin_client.get(reverse("batch-import-status", args=["mixed"])).content.decode()
+    assert "104 of 110" in status and "94%" in status

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from documents.imports.service import BatchImporter, BatchOptions
 from documents.ingest import iter_entries
-from documents.models import Document, Page, SourceFile
+from documents.models import Batch, Document, Page, SourceFile
 from tests.conftest import run_import
 from tests.ingest.test_ocr import BATES, GARBLED_LAYER, printed_email, scanned
 
@@ -47,15 +47,32 @@ def test_a_scanned_email_is_imported_with_its_sender_subject_date_and_bates(
     assert "Santa Clara" in email.body
     page = Page.objects.get()
     assert not page.needs_ocr and page.ocr_confidence > 75
+    # Its words are kept with their boxes and confidence, for a page viewer to mark hits.
+    rapp = next(word for word in page.words if word[4] == "Rapp")
+    assert 0 < rapp[0] < rapp[2] < 0.5 and 0 < rapp[1] < rapp[3] < 0.2 and rapp[5] > 50
     client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", "pw"))
     shown = client.get(reverse("page-text", args=[page.source_file_id, 1])).content.decode()
     assert "OCR text," in shown and "% confidence" in shown
+    # The scan with its OCR text laid over it is offered beside the original, from the page,
+    # the email and the batch.
+    searchable = reverse("source-searchable", args=[page.source_file_id])
+    assert f'href="{searchable}#page=1">Original (with OCR text)' in shown
+    thread = client.get(reverse("document", args=[email.pk])).content.decode()
+    assert f'href="{searchable}#page=1">Original (with OCR text)' in thread
+    batch = client.get(reverse("batch", args=[email.appearances.get().source_file.batch.name]))
+    assert f'href="{searchable}">(with OCR text)' in batch.content.decode()
+    response = client.get(searchable)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert 'filename="scan (with OCR text).pdf"' in response["Content-Disposition"]
+    copy = b"".join(response.streaming_content)
+    assert copy.startswith(b"%PDF") and copy != scan.read_bytes()
 
 
 def test_never_leaves_a_scan_needing_ocr(scan, media_root, gazetteer_db):
     (outcome,) = run_import([scan], ocr="never").files
     assert outcome.status == SourceFile.Status.NEEDS_OCR
-    assert Page.objects.get().needs_ocr
+    assert Page.objects.get().needs_ocr and not SourceFile.objects.get().searchable_file
 
 
 def test_a_mixed_pdf_is_read_page_by_page(scan, tmp_path, media_root, gazetteer_db):
@@ -86,13 +103,35 @@ def test_the_progress_bar_counts_ocrd_pages_apart(scan, media_root, gazetteer_db
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_command_line_reads_scans_unless_told_never_and_a_rerun_reads_them(
+def test_the_command_line_reads_scans_unless_the_batch_says_never_and_a_rerun_reads_them(
     scan, media_root, gazetteer_db
 ):
+    """--ocr and --ocr-languages are kept as the batch's settings: a re-run reads as the batch
+    was read, until it is told otherwise; then the file that needed OCR is read, alone."""
     with pytest.raises(SystemExit):  # a file that needs attention: exit status 1
         call_command("import_batch", str(scan), name="scans", ocr="never", verbosity=0)
+    call_command("import_batch", str(scan), name="scans", verbosity=0)  # left as it was
+    assert SourceFile.objects.get().status == "needs_ocr"
     assert not Document.objects.exists()
-    call_command("import_batch", str(scan), name="scans", verbosity=0)
+    assert Batch.objects.get(name="scans").ocr_mode == "never"
+    call_command("import_batch", str(scan), name="scans", ocr="auto", verbosity=0)
+    assert Document.objects.get().subject == "RE: County opt out letter"
+    assert Batch.objects.values_list("ocr_mode", "ocr_languages").get() == ("auto", "eng")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ocr_languages_that_are_not_installed_are_refused_before_anything_is_written(
+    scan, media_root, gazetteer_db
+):
+    for languages, problem in (
+        ("eng+zzz", "OCR language not installed: zzz"),
+        ("eng;rm", "not an OCR language name: eng;rm"),
+    ):
+        with pytest.raises(CommandError, match=problem):
+            call_command("import_batch", str(scan), name="s", ocr_languages=languages)
+    assert not Batch.objects.exists() and not SourceFile.objects.exists()
+    call_command("import_batch", str(scan), name="s", ocr_languages="eng+osd", verbosity=0)
+    assert Batch.objects.get().ocr_languages == "eng+osd"
     assert Document.objects.get().subject == "RE: County opt out letter"
 
 

@@ -7,7 +7,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -20,7 +19,7 @@ from documents.imports.outcomes import SKIPPED, FileOutcome, ImportReport
 from documents.imports.report import group_warnings
 from documents.imports.service import BatchImporter, BatchOptions, Watcher
 from documents.ingest import OCR_MODES, check_languages, iter_entries, ocr_status, pages_in
-from documents.ingest.ocr import OcrError
+from documents.ingest.ocr import OcrError, OcrUnavailable
 from documents.models import SourceFile, validate_time_zone
 
 
@@ -56,9 +55,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ocr",
             choices=OCR_MODES,
-            default="auto",
-            help="auto: OCR pages without a usable text layer (default); force: also pages whose "
-            "text layer is garbled; never.",
+            default="",
+            help="auto: OCR pages without a usable text layer (a new batch's default); force: "
+            "also pages whose text layer is garbled; never. Kept as the batch's setting.",
+        )
+        parser.add_argument(
+            "--ocr-languages",
+            default="",
+            metavar="LANGS",
+            help='Tesseract languages of the scans, joined by "+" (eng, eng+spa); kept as the '
+            "batch's setting (a new batch's default: the OCR_LANGUAGE setting).",
         )
 
     def handle(self, *args, **options):
@@ -71,9 +77,10 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(error.messages[0]) from error
         if options["ocr"] != "never":
-            _check_ocr()
+            _check_ocr(options["ocr_languages"])
         batch_options = BatchOptions(
             ocr=options["ocr"],
+            ocr_languages=options["ocr_languages"],
             name=options["name"],
             title=options["title"],
             agency=options["agency"],
@@ -118,14 +125,17 @@ class Command(BaseCommand):
         return report
 
 
-def _check_ocr() -> None:
-    """Say once, before any file, whether scanned pages can be read."""
+def _check_ocr(languages: str) -> None:
+    """Say once, before any file, whether scanned pages can be read, and refuse languages that
+    are misspelt or not installed before anything is written."""
     status = ocr_status()
     if not status.available:
         sys.stderr.write(f"{status.message}; pages without a text layer stay 'needs OCR'\n")
-        return
     try:
-        check_languages(settings.OCR_LANGUAGE, status)
+        if languages:
+            check_languages(languages, status)
+    except OcrUnavailable:
+        pass
     except OcrError as error:
         raise CommandError(str(error)) from error
 
