@@ -1,6 +1,6 @@
 """make bench-browse: time every browsing and reading page on a generated archive of 100,000
 emails in about 30,000 threads, through Django's test client (the whole view, template
-included, without a network): p50/p95 and the SQL queries of each page.
+included, without a network) as a signed-in Reader: p50/p95 and the SQL queries of each page.
 
 The archive is the search benchmark's (``benchmarks/bench_search.py``), generated once into its
 own database and reused; the search index is not needed here.
@@ -86,6 +86,18 @@ def ensure_pages() -> None:
         )
 
 
+def reader():
+    """A user of the Reader role: what a journalist signed in to a private archive sees."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from documents.roles import READER
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-reader")
+    user.groups.add(Group.objects.get(name=READER))
+    return user
+
+
 def phase_measure() -> dict:
     from django.core.management import call_command
     from django.db import connection
@@ -97,6 +109,7 @@ def phase_measure() -> dict:
 
     ensure_pages()
     client = Client(HTTP_HOST="localhost")
+    client.force_login(reader())  # a private archive (the default) shows nothing to strangers
     figures = []
     for name, url in pages():
         client.get(url)  # plans cached, templates compiled

@@ -68,7 +68,11 @@ def run_import(scan: Path, workers: int) -> dict:
 def measure(*arguments: str) -> dict:
     """One run in a process of its own, so that its peak memory is its own."""
     output = subprocess.run(
-        [sys.executable, __file__, *arguments], check=True, capture_output=True, text=True, cwd=ROOT
+        [sys.executable, __file__, *arguments],
+        check=True,
+        stdout=subprocess.PIPE,  # its errors reach the terminal
+        text=True,
+        cwd=ROOT,
     ).stdout
     return json.loads(output.splitlines()[-1])
 

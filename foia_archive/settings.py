@@ -199,6 +199,9 @@ IMPORT_ROOT = Path(os.environ["IMPORT_ROOT"]) if os.environ.get("IMPORT_ROOT") e
 IMPORT_FILE_TIME_LIMIT = env.parse_seconds(
     "IMPORT_FILE_TIME_LIMIT", os.environ.get("IMPORT_FILE_TIME_LIMIT"), 600
 )
+# Processes the task worker extracts a large PDF's pages in, and pages it OCRs at once (one
+# Tesseract thread each): the command line's --workers. 1 leaves the web server a core.
+IMPORT_WORKERS = env.parse_whole("IMPORT_WORKERS", os.environ.get("IMPORT_WORKERS"), 1)
 # Tesseract's languages for pages without a text layer ("eng", "eng+spa"), checked against the
 # installed language data when an import starts.
 OCR_LANGUAGE = os.environ.get("OCR_LANGUAGE", "eng")

@@ -256,7 +256,12 @@ def run_job(job_id: int) -> None:
             tracker.file_done(entry.size)
     # Counted before the first file is read (page counts, not text), so the time left holds.
     ImportJob.objects.filter(pk=job.pk).update(pages_total=sum(map(pages_in, todo)))
-    importer = BatchImporter(BatchOptions(name=batch.name), watcher=tracker, user=job.created_by)
+    importer = BatchImporter(
+        BatchOptions(name=batch.name),
+        workers=settings.IMPORT_WORKERS,
+        watcher=tracker,
+        user=job.created_by,
+    )
     importer.run(todo, Limits.from_settings(), unindexed=unindexed, job=job.pk, kind=job.kind)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FINISHED, finished_at=timezone.now(), current_file=""

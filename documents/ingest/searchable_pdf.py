@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pikepdf
@@ -22,13 +23,15 @@ class TextLayers:
 
     def __init__(self):
         self._folder: tempfile.TemporaryDirectory | None = None
+        self._opening = threading.Lock()  # pages are OCR'd in several threads at once
         self.pages: list[int] = []
 
     def add(self, number: int, layer: bytes) -> None:
         if not layer:
             return
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="foia-text-layers-")
+        with self._opening:
+            if self._folder is None:
+                self._folder = tempfile.TemporaryDirectory(prefix="foia-text-layers-")
         (Path(self._folder.name) / f"{number}.pdf").write_bytes(layer)
         self.pages.append(number)
 

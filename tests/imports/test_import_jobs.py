@@ -475,3 +475,22 @@ def test_the_time_left_follows_the_rate_of_ocrd_pages_once_they_come(admin_clien
     assert 12 <= left <= 20
     status = admin_client.get(reverse("batch-import-status", args=["mixed"])).content.decode()
     assert "104 of 110" in status and "94%" in status
+
+
+def test_the_worker_reads_with_as_many_processes_as_import_workers_says(
+    admin_client, settings, monkeypatch
+):
+    settings.IMPORT_WORKERS = 2
+    asked = []
+    original = BatchImporter.__init__
+
+    def watched(self, *args, **kwargs):
+        asked.append(kwargs.get("workers"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BatchImporter, "__init__", watched)
+    note = SimpleUploadedFile("note.eml", b"From: a@example.org\nSubject: Opt out\n\nHello\n")
+    post_batch(admin_client, "two", [note])
+    run_worker()
+    assert asked == [2]
+    assert Batch.objects.get(name="two").email_count == 1
