@@ -63,18 +63,6 @@ def scanned(printed, path, angle=1.0, seed=81):
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ocr") / "printed.pdf"
-    printed_email(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def scan(printed):
-    return scanned(printed, printed.with_name("scan.pdf"))
-
-
-@pytest.fixture(scope="module")
 def scan_page(scan):
     return ocr.ocr_page(scan, 1)
 

@@ -12,7 +12,7 @@ import pytest
 from documents.ingest import OcrOptions, parse_pdf
 from documents.ingest.pdf_text import extract_pages
 from documents.ingest.records import PageRecord
-from tests.ingest.test_ocr import BATES, printed_email, scanned
+from tests.ingest.test_ocr import BATES
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
@@ -23,18 +23,6 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 # word near the page's edge by under a hundredth of the page.
 NEAR = 0.02
 LANDMARKS = ("Rapp", "Venturella,", "Subject:", "Santa", "tomorrow.", BATES.split()[1])
-
-
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    path = tmp_path_factory.mktemp("searchable") / "printed.pdf"
-    printed_email(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def scan(printed):
-    return scanned(printed, printed.with_name("scan.pdf"))
 
 
 def read(path) -> tuple[list[PageRecord], object]:
