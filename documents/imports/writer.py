@@ -34,6 +34,7 @@ from documents.ingest import (
 from documents.ingest.exemptions import strip_exemption_codes
 from documents.ingest.places import dominant_states
 from documents.ingest.records import remove_nul
+from documents.ingest.subjects import without_trailing_marks
 from documents.models import (
     Appearance,
     Batch,
@@ -374,6 +375,11 @@ class DocumentWriter:
             # A copy printed with its Subject line replaces the subject taken from a reply.
             document.subject, document.subject_inferred = email.subject, False
             changed += ["subject", "subject_inferred"]
+        elif _marked_copy_of(document.subject, email.subject):
+            # The first copy's subject ended in a mark this one lacks: a speck on a scan adds
+            # dots and dashes far more often than it hides a full stop.
+            document.subject = email.subject
+            changed.append("subject")
         if not document.attachments and email.attachments:
             document.attachments = email.attachments
             changed.append("attachments")
@@ -410,6 +416,12 @@ class DocumentWriter:
             )
         )
         staged.document_ids.add(document.pk)
+
+
+def _marked_copy_of(kept: str, other: str) -> bool:
+    """``kept`` is ``other`` with marks after it: "Communities." and "Communities"."""
+    extra = kept[len(other) :]
+    return bool(other and extra) and kept.startswith(other) and not without_trailing_marks(extra)
 
 
 def _addresses(email: Email) -> list[str]:

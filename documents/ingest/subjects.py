@@ -19,8 +19,20 @@ def strip_reply_prefix(subject: str) -> str:
     return _PREFIX.sub("", subject, count=1).strip()
 
 
+# What ends a subject without changing it: a full stop typed or not, and the dots and dashes
+# that a speck on a scanned subject line reads as ("Secure Communities." / "Communities -").
+_TRAILING_MARKS = " .,;:·-–—~_"
+
+
+def without_trailing_marks(subject: str) -> str:
+    """The subject without the marks at its end: what two copies of an email agree on when a
+    speck gave one of them a dot or a dash."""
+    return subject.rstrip(_TRAILING_MARKS)
+
+
 def normalize_subject(subject: str) -> str:
-    """Lower-case, every prefix removed, spaces collapsed: "RE: FW: Opt-out  " -> "opt-out".
+    """Lower-case, every prefix removed, spaces collapsed, marks at the end dropped:
+    "RE: FW: Opt-out.  " -> "opt-out".
 
     An empty result (a subject that was only "FW:") never threads emails together by itself.
     """
@@ -30,7 +42,7 @@ def normalize_subject(subject: str) -> str:
         if stripped == text:
             break
         text = stripped
-    return " ".join(text.lower().split())[:500]
+    return without_trailing_marks(" ".join(text.lower().split()))[:500]
 
 
 # OCR sets spaces that print does not: before punctuation, inside brackets, in "Governor' s" and

@@ -1,7 +1,7 @@
 """A scanned release reads as well as the born-digital one: the sample release's PDFs,
 photocopied to image-only scans (grey paper, each page turned a little, speckled, 200 dpi, built
 here), import with at least 95% of the emails, senders, subjects, dates and Bates numbers that
-the born-digital PDFs give."""
+the born-digital PDFs give, and with no more emails than those."""
 
 import shutil
 from collections import Counter
@@ -66,3 +66,6 @@ def test_a_scanned_release_is_read_as_well_as_the_born_digital_one(
         for field, wanted in digital.items()
     }
     assert min(shares.values()) >= TARGET, shares
+    # And no more: a speck on a scanned line must not make a second copy of an email.
+    precision = digital["emails"]["email"] / scanned["emails"]["email"]
+    assert precision >= TARGET, (digital["emails"], scanned["emails"])

@@ -23,6 +23,11 @@ from tests.printed import read_pages
         "RE. County update",
         "RE: FVV: Re: County update",
         "[EXTERNAL] RE: County update",
+        # A full stop typed or not, or a speck on a scanned subject line read as a mark.
+        "RE: County update.",
+        "County update -",
+        "County update —",
+        "County update ..",
     ],
 )
 def test_damaged_prefixes_thread_with_the_clean_subject(printed):
@@ -42,6 +47,8 @@ def test_words_that_only_start_like_prefixes_stay():
     assert normalize_subject("Reentry program") == "reentry program"
     assert normalize_subject("Fwd planning: Q3") == "fwd planning: q3"
     assert normalize_subject("Re. the county letter") == "the county letter"
+    assert normalize_subject("Opt-out: Santa Clara...April 21") == "opt-out: santa clara...april 21"
+    assert normalize_subject("...") == ""  # nothing to thread by
 
 
 @pytest.mark.parametrize(
