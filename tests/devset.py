@@ -18,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from documents.models import Appearance, Recipient
+from documents.models import Appearance, Page, Recipient
 
 DEVSET = Path(__file__).resolve().parent / "testdata" / "devset"
 # A pair must agree on this much (see _agreement) to count as the same email.
@@ -134,9 +134,10 @@ class Figures:
         self.disagreements += other.disagreements
 
 
-def evaluate(release: Release, batch_name: str) -> Figures:
+def evaluate(release: Release, batch_name: str, with_ocr: bool = False) -> Figures:
     """Compare the archive's emails of the release (imported as ``batch_name``, each file under
-    its base name) with the labels."""
+    its base name) with the labels; without ``with_ocr`` (the labels of emails only OCR reads
+    left out), emails on pages the import OCR'd are left out too."""
     zone = ZoneInfo(release.timezone)
     figures = Figures()
     by_file: dict[str, list[dict]] = defaultdict(list)
@@ -144,7 +145,7 @@ def evaluate(release: Release, batch_name: str) -> Figures:
         by_file[Path(email["file"]).name].append(email)
     for name in {Path(file).name for file in release.files()}:
         labeled = by_file.get(name, [])
-        printed = list(_printed(batch_name, name))
+        printed = list(_printed(batch_name, name, with_ocr))
         figures.labeled += len(labeled)
         figures.printed += len(printed)
         pairs = _pairs(labeled, printed, zone)
@@ -173,15 +174,22 @@ def report(figures: Figures, title: str, shown: int = WORST_SHOWN) -> str:
 # --- pairing ---------------------------------------------------------------------------------
 
 
-def _printed(batch_name: str, file_name: str):
+def _printed(batch_name: str, file_name: str, with_ocr: bool):
     """The printed emails of a file, and of the files embedded in it (a PDF portfolio's)."""
-    return (
-        Appearance.objects.filter(
-            Q(source_file__original_name=file_name)
-            | Q(source_file__original_name__startswith=f"{file_name}/"),
-            source_file__batch__name=batch_name,
+    found = Appearance.objects.filter(
+        Q(source_file__original_name=file_name)
+        | Q(source_file__original_name__startswith=f"{file_name}/"),
+        source_file__batch__name=batch_name,
+    )
+    if not with_ocr:
+        ocrd = Page.objects.filter(
+            source_file=OuterRef("source_file"),
+            number=OuterRef("first_page"),
+            ocr_confidence__isnull=False,
         )
-        .select_related("document__sender")
+        found = found.exclude(Exists(ocrd))
+    return (
+        found.select_related("document__sender")
         .prefetch_related("document__recipient_entries__person", "document__jurisdictions")
         .order_by("position")
     )

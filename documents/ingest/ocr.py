@@ -48,9 +48,15 @@ PROBE_TIME_LIMIT = 20.0
 REREAD_BELOW_CONFIDENCE = 60.0
 # Words of at least this many characters tell which way a page's text runs.
 UPRIGHT_WORD_LENGTH = 3
-# Page segmentation modes: automatic layout; the same with orientation and script detection.
+# Page segmentation modes: automatic layout; the same with orientation and script detection;
+# a single line of text.
 PSM_AUTO = "3"
 PSM_AUTO_WITH_ORIENTATION = "1"
+PSM_LINE = "7"
+# A line read again is cut from the page with this margin above and below, in line heights,
+# and this much room to its left, as a share of the page's width.
+LINE_MARGIN = 0.4
+LINE_LEFT_ROOM = 0.01
 # Same as pdf_text: fewer printable characters than this is no usable text layer.
 MIN_TEXT_CHARS = 20
 # A text layer whose word-like characters make up less than this share of its characters is
@@ -266,6 +272,57 @@ def ocr_page(
         return _ocr_page(tools, Path(path), number, language, dpi, timeout, Path(folder))
 
 
+def read_lines(
+    path: str | Path,
+    number: int,
+    boxes: list[tuple[float, float, float, float]],
+    language: str = DEFAULT_LANGUAGE,
+    dpi: int = DEFAULT_DPI,
+    timeout: float = PAGE_TIME_LIMIT,
+) -> list[list[tuple[str, float]]]:
+    """Lines of a page read again from its image: each box (x0, y0, x1, y1 as fractions of the
+    page, like word boxes) is cut out with a margin, to the page's right edge, and read by
+    Tesseract as one line. Its words and their confidences (0-100), box by box."""
+    tesseract, pdftoppm = _tools()
+    read = []
+    with tempfile.TemporaryDirectory(prefix="foia-ocr-") as folder:
+        page = _render(pdftoppm, Path(path), number, dpi, Path(folder))
+        for index, box in enumerate(boxes):
+            line = _cut(page, box, Path(folder) / f"line-{index}.pgm")
+            command = [tesseract, str(line), "stdout", "-l", language, "--dpi", str(dpi)]
+            result = _run([*command, "--psm", PSM_LINE, "tsv"], number, timeout, "Tesseract")
+            read.append(
+                [
+                    (row["text"].strip(), max(float(row["conf"]), 0.0))
+                    for row in _tsv_rows(result.stdout)
+                    if row["level"] == "5" and (row["text"] or "").strip()
+                ]
+            )
+    return read
+
+
+def _cut(image: Path, box: tuple[float, float, float, float], target: Path) -> Path:
+    """A band of a binary grey PGM (as pdftoppm writes it: no comments) around ``box``."""
+    data = image.read_bytes()
+    magic, width, height, depth, pixels = data.split(maxsplit=4)
+    width, height = int(width), int(height)
+    x0, y0, x1, y1 = box
+    margin = (y1 - y0) * LINE_MARGIN
+    left = max(0, int((x0 - LINE_LEFT_ROOM) * width))
+    top, bottom = max(0, int((y0 - margin) * height)), min(height, int((y1 + margin) * height))
+    rows = b"".join(
+        pixels[row * width + left : (row + 1) * width] for row in range(top, max(bottom, top + 1))
+    )
+    target.write_bytes(
+        b"%s\n%d %d\n%s\n" % (magic, width - left, len(rows) // (width - left), depth) + rows
+    )
+    return target
+
+
+def _tsv_rows(tsv: str) -> list[dict]:
+    return list(csv.DictReader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
 def _tools() -> tuple[str, str]:
     tesseract, pdftoppm = shutil.which("tesseract"), shutil.which("pdftoppm")
     if tesseract is None:
@@ -332,7 +389,7 @@ def _read(
     finally:
         table.unlink(missing_ok=True)
         layer.unlink(missing_ok=True)
-    rows = list(csv.DictReader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = _tsv_rows(tsv)
     page_row = next((row for row in rows if row["level"] == "1"), None)
     if page_row is None:
         raise OcrError(f"page {number}: Tesseract failed: {_tail(result.stderr) or 'no output'}")

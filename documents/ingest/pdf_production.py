@@ -26,6 +26,7 @@ from documents.ingest.furniture import (
     repeated_shapes,
     usual_spelling,
 )
+from documents.ingest.line_reread import reread_subjects
 from documents.ingest.ocr import NO_OCR, OcrError, OcrOptions, needs_ocr, ocr_page, ocr_status
 from documents.ingest.pdf_text import (
     PdfEncrypted,
@@ -108,16 +109,20 @@ class _OcrReader:
                 yield ahead.popleft().result()
 
     def read(self, page: PdfPage) -> tuple[PdfPage, float | None]:
-        if self.path is None or not needs_ocr(page.text, self.options.mode):
+        if self.path is None:
             return page, None
-        with self.asking:
-            if self.available is None:
-                status = ocr_status()
-                self.available = status.available
-                if not status.available:
-                    self.warnings.append(status.message)
-        if not self.available:
+        unread = needs_ocr(page.text, self.options.mode)
+        scanned_with_a_layer = page.scanned and not unread
+        if not unread and not scanned_with_a_layer:
             return page, None
+        if self.options.mode == "never" or not self._available():
+            return page, None
+        if scanned_with_a_layer:  # someone else's OCR: its subject lines are read again
+            try:
+                return reread_subjects(page, self.path, self.options.language), None
+            except OcrError as error:
+                self.warnings.append(f"OCR failed: {error}")
+                return page, None
         try:
             read = ocr_page(self.path, page.number, language=self.options.language)
         except OcrError as error:
@@ -128,6 +133,16 @@ class _OcrReader:
         self.layers.add(page.number, read.text_layer)
         words = tuple((w.x0, w.y0, w.x1, w.y1, w.text, w.confidence) for w in read.words)
         return PdfPage(page.number, read.lines, words), read.confidence
+
+    def _available(self) -> bool:
+        """Whether Tesseract runs here: asked once, when a page first needs it."""
+        with self.asking:
+            if self.available is None:
+                status = ocr_status()
+                self.available = status.available
+                if not status.available:
+                    self.warnings.append(status.message)
+        return self.available
 
     def searchable_copy(self) -> Path | None:
         """The PDF with the OCR text over its OCR'd pages (a temporary file), or None; a copy

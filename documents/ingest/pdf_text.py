@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTChar, LTContainer, LTPage, LTTextLineHorizontal
+from pdfminer.layout import (
+    LAParams,
+    LTChar,
+    LTContainer,
+    LTFigure,
+    LTImage,
+    LTPage,
+    LTTextLineHorizontal,
+)
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -90,11 +98,16 @@ class PdfEncrypted(PdfError):
 Word = tuple
 
 
+# An image covering this share of a page makes it a scan (its text layer, if any, is OCR).
+SCAN_COVERAGE = 0.8
+
+
 @dataclass(frozen=True)
 class PdfPage:
     number: int  # 1-based
     lines: tuple[str, ...]
     words: tuple[Word, ...] = ()
+    scanned: bool = False  # the page is an image: a text layer on it is someone's OCR
 
     @property
     def text(self) -> str:
@@ -132,7 +145,8 @@ def extract_pages(
                 layout = device.get_result()
             except Exception as error:  # pdfminer raises many types on damaged content
                 raise PdfError(f"page {number} cannot be read: {_describe(error)}") from error
-            yield PdfPage(number, tuple(page_lines(layout)), tuple(page_words(layout)))
+            lines, words = tuple(page_lines(layout)), tuple(page_words(layout))
+            yield PdfPage(number, lines, words, is_scan(layout))
 
 
 def is_portfolio(source: str | Path | bytes) -> bool:
@@ -185,6 +199,20 @@ def page_lines(layout: LTPage) -> list[str]:
         for line in _text_lines(layout)
         if (text := readable(line.get_text()).strip())
     )
+
+
+def is_scan(layout: LTPage) -> bool:
+    """Whether one image covers most of the page, as a scanner's does."""
+    area = max(layout.width * layout.height, 1.0)
+    return any(image.width * image.height >= SCAN_COVERAGE * area for image in _images(layout))
+
+
+def _images(item) -> Iterator[LTImage]:
+    for child in item:
+        if isinstance(child, LTImage):
+            yield child
+        elif isinstance(child, LTFigure):
+            yield from _images(child)
 
 
 def page_words(layout: LTPage) -> Iterator[Word]:
