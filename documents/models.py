@@ -449,8 +449,11 @@ class Document(models.Model):
     normalized_subject = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True)
     message_id = models.CharField(max_length=998, blank=True, db_index=True)
-    in_reply_to = models.CharField(max_length=998, blank=True)
+    in_reply_to = models.CharField(max_length=998, blank=True, db_index=True)
     references = models.TextField(blank=True)
+    # The Message-IDs of ``references``, so that a new email's replies are found through an
+    # index however large the archive (a text search of ``references`` reads every row).
+    reference_ids = ArrayField(models.CharField(max_length=998), default=list, blank=True)
     fingerprint = models.CharField(
         max_length=64, blank=True, help_text="Dedupe key: sender, minute, subject, start of body."
     )
@@ -481,6 +484,7 @@ class Document(models.Model):
             models.Index(fields=["thread", "sent_at"]),
             models.Index(fields=["sender", "sent_at"]),
             GinIndex(fields=["exemptions"], name="document_exemptions_gin"),
+            GinIndex(fields=["reference_ids"], name="document_reference_ids_gin"),
         ]
 
     def __str__(self) -> str:

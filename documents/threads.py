@@ -52,7 +52,7 @@ def find_thread(
             return known.thread
     if message_id:
         reply = Document.objects.filter(
-            Q(in_reply_to=message_id) | Q(references__contains=message_id)
+            Q(in_reply_to=message_id) | Q(reference_ids__contains=[message_id])
         ).first()
         if reply:
             return reply.thread

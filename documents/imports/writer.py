@@ -293,6 +293,7 @@ class DocumentWriter:
             message_id=email.message_id,
             in_reply_to=email.in_reply_to,
             references=email.references,
+            reference_ids=email.references.split(),
             fingerprint=fingerprint(sender, redacted, email, subject_key),
             exemptions=list(email.exemptions),
             attachments=email.attachments,
@@ -368,6 +369,9 @@ class DocumentWriter:
             if not getattr(document, name) and getattr(email, name):
                 setattr(document, name, getattr(email, name))
                 changed.append(name)
+        if "references" in changed:
+            document.reference_ids = document.references.split()
+            changed.append("reference_ids")
         if document.sent_at is None and email.sent_at is not None:
             document.sent_at, document.date_raw = email.sent_at, email.date_raw[:200]
             changed += ["sent_at", "date_raw"]
