@@ -51,11 +51,11 @@ def find_thread(
         if known:
             return known.thread
     if message_id:
-        reply = Document.objects.filter(
-            Q(in_reply_to=message_id) | Q(reference_ids__contains=[message_id])
-        ).first()
-        if reply:
-            return reply.thread
+        # The first reply imported; not the earliest sent: ordered by date, the planner may walk
+        # the date index through the whole table instead of asking the two reply indexes.
+        replies = sorted(replies_to(message_id).values_list("pk", "thread_id"))
+        if replies:
+            return Thread.objects.get(pk=replies[0][1])
     # An empty subject ("FW:" alone) is no evidence of a conversation.
     if not normalized_subject or sent_at is None or not participant_ids:
         return None
@@ -72,6 +72,14 @@ def find_thread(
         .order_by("-last_sent_at")
         .first()
     )
+
+
+def replies_to(message_id: str):
+    """The emails that name ``message_id`` as the one they answer or refer to, unordered (found
+    through the in_reply_to and reference_ids indexes however large the archive)."""
+    return Document.objects.filter(
+        Q(in_reply_to=message_id) | Q(reference_ids__contains=[message_id])
+    ).order_by()
 
 
 def refresh_threads(thread_ids: set[int]) -> None:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from documents import roles
@@ -81,7 +82,9 @@ class NewBatchForm(forms.ModelForm):
         # Left out (a script's post), they keep a new batch's defaults.
         self.fields["ocr_mode"].required = self.fields["ocr_languages"].required = False
         status = ocr_status()
-        self.fields["ocr_languages"].help_text += (
+        # Help texts are shown as HTML (Django's own carry markup): what Tesseract and the
+        # system say is escaped.
+        self.fields["ocr_languages"].help_text += escape(
             f" Installed here: {', '.join(sorted(status.languages - {'osd'}))}."
             if status.available
             else f" {status.message}: scanned pages wait for it."

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 from documents.ingest.pdf_text import lines_in_reading_order
 
 OCR_MODES = ("auto", "force", "never")
@@ -302,20 +304,18 @@ def read_lines(
 
 
 def _cut(image: Path, box: tuple[float, float, float, float], target: Path) -> Path:
-    """A band of a binary grey PGM (as pdftoppm writes it: no comments) around ``box``."""
-    data = image.read_bytes()
-    magic, width, height, depth, pixels = data.split(maxsplit=4)
-    width, height = int(width), int(height)
+    """The band of the page image around ``box``, from a little left of it to the right edge."""
     x0, y0, x1, y1 = box
     margin = (y1 - y0) * LINE_MARGIN
-    left = max(0, int((x0 - LINE_LEFT_ROOM) * width))
-    top, bottom = max(0, int((y0 - margin) * height)), min(height, int((y1 + margin) * height))
-    rows = b"".join(
-        pixels[row * width + left : (row + 1) * width] for row in range(top, max(bottom, top + 1))
-    )
-    target.write_bytes(
-        b"%s\n%d %d\n%s\n" % (magic, width - left, len(rows) // (width - left), depth) + rows
-    )
+    with Image.open(image) as page:
+        width, height = page.size
+        band = (
+            max(0, int((x0 - LINE_LEFT_ROOM) * width)),
+            max(0, int((y0 - margin) * height)),
+            width,
+            min(height, int((y1 + margin) * height) + 1),
+        )
+        page.crop(band).save(target)
     return target
 
 

@@ -3,14 +3,20 @@
 import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 from django.db import migrations, models
+from django.db.models import F, Func, Value
 
 
 def fill_reference_ids(apps, schema_editor):
-    """The Message-IDs of each email's References, as the import now stores them."""
+    """The Message-IDs of each email's References (space-separated), as the import now stores
+    them: one statement for the whole table."""
     Document = apps.get_model("documents", "Document")
-    referring = Document.objects.exclude(references="").only("pk", "references")
-    for document in referring.iterator():
-        Document.objects.filter(pk=document.pk).update(reference_ids=document.references.split())
+    ids = Func(
+        Func(F("references"), function="btrim"),
+        Value(r"\s+"),
+        function="regexp_split_to_array",
+        output_field=django.contrib.postgres.fields.ArrayField(models.CharField()),
+    )
+    Document.objects.exclude(references="").update(reference_ids=ids)
 
 
 class Migration(migrations.Migration):

@@ -439,7 +439,7 @@ def test_run_ocr_reads_again_only_the_files_that_needed_it(
     assert ocr_job.pages_done == ocr_job.pages_total == 1
     status = admin_client.get(reverse("batch-import-status", args=["scans"])).content.decode()
     assert "Pages OCR&#x27;d" in status or "Pages OCR'd" in status
-    assert "files needing ocr" in status
+    assert "Files needing OCR" in status
     assert batch.files.get(original_name="scan.pdf").status == "imported"
     assert Document.objects.filter(subject="RE: County opt out letter").exists()
     assert (
