@@ -204,7 +204,7 @@ def _invented_words(rng: random.Random) -> list[str]:
     return sorted(words)
 
 
-class _Writer:
+class Writer:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.vocabulary = DOMAIN + _invented_words(rng)
@@ -231,7 +231,7 @@ class _Writer:
 def generate(emails: int, seed: int = 2010) -> Batch:
     """Write a batch of ``emails`` generated emails; returns it. The gazetteer must be loaded."""
     rng = random.Random(seed)
-    writer = _Writer(rng)
+    writer = Writer(rng)
     with transaction.atomic():
         batch = Batch.objects.create(
             name=f"generated-{emails}",
@@ -270,16 +270,20 @@ def generate(emails: int, seed: int = 2010) -> Batch:
 
 
 def _people(rng: random.Random) -> list[Person]:
+    return Person.objects.bulk_create(
+        Person(name=name, organization=organization, email=email)
+        for name, email, organization in people(rng)
+    )
+
+
+def people(rng: random.Random) -> list[tuple[str, str, str]]:
+    """(name, address, organization) of the archive's people."""
     pairs = list(itertools.product(FIRST, LAST))
     rng.shuffle(pairs)
-    return Person.objects.bulk_create(
-        Person(
-            name=f"{first} {last}",
-            organization=rng.choice(ORGANIZATIONS),
-            email=f"{first}.{last}{n}@example.gov".lower(),
-        )
+    return [
+        (f"{first} {last}", f"{first}.{last}{n}@example.gov".lower(), rng.choice(ORGANIZATIONS))
         for n, (first, last) in enumerate(pairs[:PEOPLE])
-    )
+    ]
 
 
 def _write_threads(rng, writer, people, places, files, first_number: int, count: int) -> None:

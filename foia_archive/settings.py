@@ -202,6 +202,11 @@ IMPORT_FILE_TIME_LIMIT = env.parse_seconds(
 # Processes the task worker extracts a large PDF's pages in, and pages it OCRs at once (one
 # Tesseract thread each): the command line's --workers. 1 leaves the web server a core.
 IMPORT_WORKERS = env.parse_whole("IMPORT_WORKERS", os.environ.get("IMPORT_WORKERS"), 1)
+# Processes a large index write (a rebuild, a big import) analyses emails in: Whoosh's
+# multi-process writer.
+INDEX_WORKERS = env.parse_whole(
+    "INDEX_WORKERS", os.environ.get("INDEX_WORKERS"), min(2, os.cpu_count() or 1)
+)
 # Tesseract's languages for pages without a text layer ("eng", "eng+spa"), checked against the
 # installed language data when an import starts.
 OCR_LANGUAGE = os.environ.get("OCR_LANGUAGE", "eng")

@@ -4,8 +4,9 @@ private (its modules start with "_"); Whoosh is imported nowhere else.
 Reads: ``search`` (a query, its facets and page of hits), ``locate`` (where a query's words
 fall in one email), ``similar`` (emails like one), ``text_marker`` (marks a query's words in a
 text). Writes: ``follow`` (the one entry for every change the index must follow),
-``check_index`` (find and mend damage), ``ensure_index`` and ``index_status`` (for start-up and
-health). Names are loaded on first use, so importing ``search`` loads no models.
+``check_index`` (find and mend damage), ``rebuild_index`` (everything again, in a new folder),
+``ensure_index`` and ``index_status`` (for start-up and health). Names are loaded on first
+use, so importing ``search`` loads no models.
 """
 
 from importlib import import_module
@@ -17,6 +18,7 @@ _FACE = {
     "text_marker": "search._service",
     "follow": "search._changes",
     "check_index": "search._indexing",
+    "rebuild_index": "search._indexing",
     "ensure_index": "search._index",
     "index_status": "search._index",
     "IndexUnavailable": "search._index",

@@ -15,12 +15,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from whoosh import formats
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.writing import IndexWriter
 
 from search._index import index_path
 from search.search_indexes import EXACT_FIELDS, PAIRS_FIELD
@@ -29,6 +32,11 @@ from search.search_indexes import EXACT_FIELDS, PAIRS_FIELD
 COLUMN_FIELDS = {"sent_at", "month", "sender_key", "thread"}
 # How long a writer waits for another to release the index lock, in all.
 WRITE_LOCK_SECONDS = 60.0
+# Memory a writer (each process of a multi-process one) pools postings in before it spills a
+# sorted run to a temporary file: the peak stays flat however many emails one commit holds.
+WRITER_MB = 96
+# Emails the multi-process writer hands a process at once (pickled to a temporary file).
+PROCESS_BATCH = 250
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -58,32 +66,45 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 field.format = formats.Positions()  # phrases of three words and more
         return content_field_name, schema
 
-    def update(self, index, iterable, commit=True) -> None:
-        """Write one batch, waiting for the lock while another writer (an import, the worker)
-        holds it."""
+    @contextmanager
+    def writing(self, procs: int = 1) -> Iterator[IndexWriter]:
+        """A writer for one commit, waiting for the lock while another writer (an import, the
+        worker) holds it; cancelled when the block raises. With ``procs`` > 1 it is Whoosh's
+        multi-process writer: emails are analysed and written in that many processes, each into
+        a segment of its own, while this process reads and prepares the next ones."""
         self._follow_rebuild()
         if not self.setup_complete:
             self.setup()
+        options = {"limitmb": WRITER_MB, "timeout": 1.0}
+        if procs > 1:
+            options |= {"procs": procs, "multisegment": True, "batchsize": PROCESS_BATCH}
         deadline = time.monotonic() + WRITE_LOCK_SECONDS
         while True:
             try:
                 self.index = self.index.refresh()
-                writer = self.index.writer(timeout=1.0)
+                writer = self.index.writer(**options)
                 break
             except LockError:
                 if time.monotonic() > deadline:
                     raise
         try:
-            for obj in iterable:
-                document = {
-                    key: self._from_python(value) for key, value in index.full_prepare(obj).items()
-                }
-                document.pop("boost", None)
-                writer.update_document(**document)
+            yield writer
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+
+    def fields(self, index, obj) -> dict:
+        """The values an email is indexed with, as Whoosh takes them."""
+        document = {key: self._from_python(value) for key, value in index.full_prepare(obj).items()}
+        document.pop("boost", None)
+        return document
+
+    def update(self, index, iterable, commit=True) -> None:
+        """haystack's own call (``update_index``): one commit."""
+        with self.writing() as writer:
+            for obj in iterable:
+                writer.update_document(**self.fields(index, obj))
 
     def remove_ids(self, identifiers: list[str]) -> None:
         """Delete entries by haystack id ("documents.document.12"), in one commit."""

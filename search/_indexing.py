@@ -10,20 +10,31 @@ import dataclasses
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from haystack import connections
+from haystack.constants import ID
+from whoosh import query as q
 
 from documents.models import Document
 from search._backend import ArchiveWhooshBackend
 from search._index import INDEX_NAME, POINTER, index_damage, index_exists, index_path, point_to
 from search._searcher import forget_searcher, shared_searcher
 
-# Emails written per index commit: a commit per email costs seconds on a large index.
-DOCUMENTS_PER_COMMIT = 500
+# Emails written per index commit when the index is in use: a commit releases the lock, so the
+# worker's small writes (a tag, a repair) wait for one commit at most.
+DOCUMENTS_PER_COMMIT = 5_000
+# Emails read from PostgreSQL and prepared at once.
+DOCUMENTS_PER_QUERY = 500
+# From this many emails in a commit on, the writer works in several processes: starting them
+# costs more than it saves on a small write.
+MULTIPROCESS_FROM = 1_000
+
+# Called with the number of emails written so far, after each query's worth.
+Progress = Callable[[int], None]
 
 
 def _backend_and_index():
@@ -31,27 +42,41 @@ def _backend_and_index():
     return backend, connections["default"].get_unified_index().get_index(Document)
 
 
-def index_documents(ids: Iterable[int], backend=None) -> int:
-    """(Re)index these emails, DOCUMENTS_PER_COMMIT at a time; returns how many were written."""
+def index_documents(
+    ids: Iterable[int], backend=None, *, fresh: bool = False, progress: Progress | None = None
+) -> int:
+    """(Re)index these emails; returns how many were written. ``fresh``: the index is new and
+    nobody else writes to it (a rebuild), so nothing is looked up to be replaced and all goes
+    into one commit."""
     default_backend, search_index = _backend_and_index()
     backend = backend or default_backend
     ordered = sorted(set(ids))
+    per_commit = len(ordered) if fresh else DOCUMENTS_PER_COMMIT
     written = 0
-    for start in range(0, len(ordered), DOCUMENTS_PER_COMMIT):
-        chunk = ordered[start : start + DOCUMENTS_PER_COMMIT]
-        documents = list(search_index.index_queryset().filter(pk__in=chunk))
-        if documents:
-            backend.update(search_index, documents)
-        written += len(documents)
-        gone = set(chunk) - {document.pk for document in documents}
-        if gone:
-            remove_documents(gone, backend)
+    for start in range(0, len(ordered), per_commit or 1):
+        commit = ordered[start : start + per_commit]
+        procs = settings.INDEX_WORKERS if len(commit) >= MULTIPROCESS_FROM else 1
+        with backend.writing(procs) as writer:
+            for first in range(0, len(commit), DOCUMENTS_PER_QUERY):
+                chunk = commit[first : first + DOCUMENTS_PER_QUERY]
+                if not fresh:  # replaced or gone: their old entries go first
+                    writer.delete_by_query(q.Or([q.Term(ID, _identifier(pk)) for pk in chunk]))
+                documents = search_index.index_queryset().filter(pk__in=chunk)
+                for document in documents:
+                    writer.add_document(**backend.fields(search_index, document))
+                    written += 1
+                if progress:
+                    progress(written)
     return written
+
+
+def _identifier(pk: int) -> str:
+    return f"documents.document.{pk}"
 
 
 def remove_documents(ids: Iterable[int], backend=None) -> None:
     """Drop the entries of emails that no longer exist."""
-    identifiers = [f"documents.document.{pk}" for pk in sorted(set(ids))]
+    identifiers = [_identifier(pk) for pk in sorted(set(ids))]
     if identifiers:
         (backend or _backend_and_index()[0]).remove_ids(identifiers)
 
@@ -100,7 +125,7 @@ def check_index(fix: bool = False) -> IndexCheck:
     return check
 
 
-def rebuild_index() -> Path:
+def rebuild_index(progress: Progress | None = None) -> Path:
     """Index every email into a new folder beside the current index, then point to it; the
     old index serves (or search says it is being repaired) until the switch. Returns the new
     folder."""
@@ -111,8 +136,8 @@ def rebuild_index() -> Path:
     fresh.chmod(root.stat().st_mode & 0o777)  # readable as the old index was, not 0700
     backend = ArchiveWhooshBackend("default", PATH=str(fresh))
     backend.setup()  # creates the empty index with the current schema
-    ids = Document.objects.values_list("pk", flat=True).order_by("pk").iterator()
-    index_documents(ids, backend=backend)
+    ids = Document.objects.values_list("pk", flat=True)
+    index_documents(ids, backend=backend, fresh=True, progress=progress)
     point_to(root, fresh)
     forget_searcher()
     _remove_old(root, old)

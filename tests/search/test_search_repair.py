@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from documents.imports.sample_batch import write_sample_batch
 from documents.models import Document
+from search import _indexing
 from search import _service as service
 from search._index import POINTER, index_path
 from search._indexing import check_index, index_documents
@@ -120,3 +121,58 @@ def test_writes_after_a_rebuild_reach_the_new_index(damaged, capsys):
     call_command("check_index", "--fix")
     assert index_path() != first and not first.exists()
     assert service.search("quetzalcoatl").total == 1
+
+
+# --- rebuilding on purpose ------------------------------------------------------------------------
+
+QUERIES = ("county", '"secure communities"', "from:venturella", "sheriff OR deployment")
+
+
+def results(query: str) -> list[int]:
+    return [hit.document.pk for hit in service.search(query).hits]
+
+
+def test_rebuild_keeps_searches_on_the_old_index_until_the_new_one_is_whole(
+    sample, monkeypatch, capsys
+):
+    before = {query: results(query) for query in QUERIES}
+    old = index_path()
+    seen = []
+    write = _indexing.index_documents
+
+    def watched(ids, backend=None, **options):
+        def progress(written):
+            forget_searcher()  # as a web worker starting a search meanwhile
+            seen.append((index_path(), results("county")))
+            options["progress"](written)
+
+        return write(ids, backend, fresh=options["fresh"], progress=progress)
+
+    monkeypatch.setattr(_indexing, "index_documents", watched)
+    call_command("rebuild_index", "--noinput")
+    assert seen and all(folder == old and found == before["county"] for folder, found in seen)
+    assert index_path() != old  # switched once whole
+    forget_searcher()
+    assert {query: results(query) for query in QUERIES} == before
+    emails = Document.objects.count()
+    captured = capsys.readouterr()
+    assert f"{emails}/{emails} emails" in captured.err  # the progress bar, finished
+    assert f"Indexed {emails} emails" in captured.out
+
+
+def test_large_writes_in_several_processes_find_what_one_process_finds(
+    sample, monkeypatch, settings
+):
+    """A rebuild or a large import writes with Whoosh's multi-process writer; re-indexing
+    replaces entries rather than adding a second copy."""
+    before = {query: results(query) for query in QUERIES}
+    settings.INDEX_WORKERS = 2
+    monkeypatch.setattr(_indexing, "MULTIPROCESS_FROM", 1)
+    call_command("rebuild_index", verbosity=0)
+    forget_searcher()
+    assert {query: results(query) for query in QUERIES} == before
+    everything = list(Document.objects.values_list("pk", flat=True))
+    assert index_documents(everything) == len(everything)
+    forget_searcher()
+    assert check_index().ok and _indexing.indexed_ids() == set(everything)
+    assert {query: results(query) for query in QUERIES} == before
