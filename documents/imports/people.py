@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models.functions import Lower
+
 from documents.ingest import Address
 from documents.ingest.addresses import name_fits_address, ocr_folded, person_keys
 from documents.models import Person, PersonAlias
@@ -89,7 +91,7 @@ class PersonResolver:
         alias = PersonAlias.objects.select_related("person").filter(normalized=key[:500]).first()
         person = alias.person if alias else None
         if person is None and key.startswith("email:"):
-            person = Person.objects.filter(email__iexact=key.removeprefix("email:")).first()
+            person = with_address(key.removeprefix("email:")).first()
         if person is not None:
             self._by_key[key] = person
         return person
@@ -98,11 +100,7 @@ class PersonResolver:
     def _complete(person: Person, address: Address) -> None:
         """Fill what an earlier spelling lacked: an address, a full name, an organization."""
         changed = []
-        if (
-            not person.email
-            and address.email
-            and not Person.objects.filter(email__iexact=address.email).exists()
-        ):
+        if not person.email and address.email and not with_address(address.email).exists():
             person.email = address.email
             changed.append("email")
         if address.name and (
@@ -119,3 +117,11 @@ class PersonResolver:
             changed.append("organization")
         if changed:
             person.save(update_fields=changed)
+
+
+def with_address(email: str):
+    """The person with this address, whatever its case, found through the unique index on
+    lower(email) (an ``iexact`` lookup compares upper() and reads the whole table)."""
+    return (
+        Person.objects.alias(address=Lower("email")).filter(address=email.lower()).exclude(email="")
+    )
