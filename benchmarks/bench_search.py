@@ -199,8 +199,9 @@ def report(size: int, figures: dict) -> None:
         print(f"{case['name']:20}{cells}{quotients}  ({case['total']:,} hits)")
     worst = max(case["ours"]["p95"] for case in figures["cases"])
     print(
-        f"slowest p95 of our whole page: {worst:.1f} ms; first search (tables built): "
-        f"{figures['first_ms']:.0f} ms"
+        f"slowest p95 of our whole page: {worst:.1f} ms; first search after a change: "
+        f"{figures['first_after_change_ms']:.0f} ms (target ≤ 300 ms); first search of a new "
+        f"process (every table built): {figures['first_ms']:.0f} ms"
     )
     print(
         f"resident memory after our path: {figures['rss_mb']:.0f} MB (peak {figures['peak_mb']:.0f} MB)"
@@ -294,6 +295,7 @@ def phase_measure(size: int) -> dict:
     started = time.perf_counter()
     service.search("county")
     first_ms = (time.perf_counter() - started) * 1000
+    first_after_change_ms = _first_search_after_a_change(service)
     with shared_searcher() as searcher:
         translator = service._translator(searcher)  # the same query objects as our path
         queries = {case.name: translator.translate(case.text).query for case in cases}
@@ -360,9 +362,23 @@ def phase_measure(size: int) -> dict:
         "rss_mb": rss_mb,
         "peak_mb": peak_mb,
         "first_ms": first_ms,
+        "first_after_change_ms": first_after_change_ms,
         "rss_after_haystack_mb": _resident_mb(),
         "haystack": {**haystack, "runs": runs},
     }
+
+
+def _first_search_after_a_change(service) -> float:
+    """ms of the first search after a commit (one email indexed again, its content the same),
+    in a process that has searched before: what a web worker meets after an import or a tag."""
+    from documents.models import Document
+    from search._indexing import index_documents
+
+    service.search("county")
+    index_documents([Document.objects.order_by("pk").values_list("pk", flat=True).first()])
+    started = time.perf_counter()
+    service.search("county")
+    return (time.perf_counter() - started) * 1000
 
 
 def _resident_mb() -> float:
