@@ -55,7 +55,7 @@ class Case:
 
 
 def query_mix(top_jurisdiction: str) -> list[Case]:
-    from benchmarks.generated_archive import RARE_WORD
+    from benchmarks.generated_words import RARE_WORD
 
     return [
         Case("common term", "county"),

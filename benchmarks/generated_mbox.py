@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 
-from benchmarks.generated_archive import SPAN_DAYS, START, Writer, people
+from benchmarks.generated_words import SPAN_DAYS, START, Writer, people
 
 ARCHIVE_SEED = 2010  # generated_archive's: the same people
 
