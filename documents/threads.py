@@ -46,16 +46,9 @@ def find_thread(
     """The existing thread for a new email, by evidence from strongest to weakest."""
     if parent is not None:
         return parent.thread
-    if references:
-        known = Document.objects.filter(message_id__in=references).order_by("-sent_at").first()
-        if known:
-            return known.thread
-    if message_id:
-        # The first reply imported; not the earliest sent: ordered by date, the planner may walk
-        # the date index through the whole table instead of asking the two reply indexes.
-        replies = sorted(replies_to(message_id).values_list("pk", "thread_id"))
-        if replies:
-            return Thread.objects.get(pk=replies[0][1])
+    thread_id = _thread_by_message_ids(message_id, references)
+    if thread_id is not None:
+        return Thread.objects.get(pk=thread_id)
     # An empty subject ("FW:" alone) is no evidence of a conversation.
     if not normalized_subject or sent_at is None or not participant_ids:
         return None
@@ -74,12 +67,32 @@ def find_thread(
     )
 
 
-def replies_to(message_id: str):
-    """The emails that name ``message_id`` as the one they answer or refer to, unordered (found
-    through the in_reply_to and reference_ids indexes however large the archive)."""
-    return Document.objects.filter(
-        Q(in_reply_to=message_id) | Q(reference_ids__contains=[message_id])
-    ).order_by()
+def _thread_by_message_ids(message_id: str, references: list[str]) -> int | None:
+    """The thread of the newest email this one refers to, else of the first reply imported that
+    refers to it."""
+    lookup = related_by_message_ids(message_id, references)
+    if lookup is None:
+        return None
+    found = list(lookup.values_list("pk", "thread_id", "message_id", "sent_at"))
+    referred = [row for row in found if row[2] and row[2] in references]
+    if referred:
+        newest = max(
+            referred, key=lambda row: (row[3] is not None, row[3] or datetime.min, -row[0])
+        )
+        return newest[1]
+    replies = sorted(row for row in found if row not in referred)
+    return replies[0][1] if replies else None
+
+
+def related_by_message_ids(message_id: str, references: list[str]):
+    """The emails a new one refers to and those that refer to it, in one query, unordered: the
+    planner then asks the Message-ID and reply indexes however large the archive (ordered by
+    date, it may walk the date index through the whole table). None when there is nothing to
+    ask."""
+    wanted = Q(message_id__in=references) if references else Q()
+    if message_id:
+        wanted |= Q(in_reply_to=message_id) | Q(reference_ids__contains=[message_id])
+    return Document.objects.filter(wanted).order_by() if wanted else None
 
 
 def refresh_threads(thread_ids: set[int]) -> None:

@@ -23,6 +23,7 @@ class FileOutcome:
     warnings: list[dict] = field(default_factory=list)  # as kept in SourceFile.warnings
     thread_ids: set[int] = field(default_factory=set)
     document_ids: set[int] = field(default_factory=set)  # created or given an appearance
+    seconds: dict[str, float] = field(default_factory=dict)  # spent reading, writing
 
     @property
     def emails(self) -> int:
@@ -34,6 +35,17 @@ class ImportReport:
     batch: Batch  # its counters as they stand after the run
     files: list[FileOutcome] = field(default_factory=list)
     threads: int = 0  # threads with an email printed in the batch
+    index_seconds: float = 0.0
+
+    @property
+    def seconds(self) -> dict[str, float]:
+        """Time spent reading the files (text, OCR, emails), writing them to the database and
+        indexing them, in all."""
+        spent = {"reading": 0.0, "writing": 0.0}
+        for outcome in self.files:
+            for phase, seconds in outcome.seconds.items():
+                spent[phase] += seconds
+        return spent | {"indexing": self.index_seconds}
 
     def count(self, *statuses: str) -> int:
         return sum(outcome.status in statuses for outcome in self.files)

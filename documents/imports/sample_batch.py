@@ -323,17 +323,28 @@ def write_sample_batch(directory: Path) -> SampleTruth:
     return SampleTruth(emails, files)
 
 
-def write_generated_production(path: Path, emails: int, first: int = 0) -> None:
+def write_generated_production(
+    path: Path, emails: int, first: int = 0, mixed: bool = False
+) -> None:
     """A long PDF production of ``emails`` distinct emails of about a page each, numbered from
     ``first`` (productions with other numbers hold other emails): for benchmarks and for tests
-    that need a file which takes a while to read."""
+    that need a file which takes a while to read. ``mixed``: as a real release prints them, in
+    the three print styles by turns, among five people, of a few lines to two pages, every
+    fourth one quoting the one before."""
+    people = [VENTURELLA, RAPP, GREENBERG, SMITH, HERRERA]
     blocks = []
+    previous = None
     for n in range(first, first + emails):
-        sender, recipient = (VENTURELLA, RAPP) if n % 2 else (RAPP, VENTURELLA)
+        if mixed:
+            sender, recipient = people[n % 5], people[(n * 3 + 1) % 5]
+            lines = 4 + (n * 37) % 70
+        else:
+            sender, recipient = (VENTURELLA, RAPP) if n % 2 else (RAPP, VENTURELLA)
+            lines = 30
         body = [
             f"Item {n}.{line}: Secure Communities deployment status for county {n % 58} of"
             " California; activation, opt-out questions and (b)(6) contacts."
-            for line in range(30)
+            for line in range(lines)
         ]
         email = SampleEmail(
             f"e{n}",
@@ -342,8 +353,13 @@ def write_generated_production(path: Path, emails: int, first: int = 0) -> None:
             _at(1, 8, 0) + timedelta(minutes=7 * n),
             f"Deployment update {n // 3}",
             body,
+            quoted=[previous] if mixed and previous and n % 4 == 0 else [],
         )
-        blocks.append(_outlook(email, quoted=False))
+        if not mixed or n % 3 == 0:
+            blocks.append(_outlook(email, quoted=False))
+        else:
+            blocks.append(_notes(email) if n % 3 == 1 else _webmail(email))
+        previous = email
     _draw_pdf(path, blocks, 1 + first)
 
 

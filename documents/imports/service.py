@@ -15,6 +15,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -64,8 +65,9 @@ from documents.models import AuditEntry, Batch, Jurisdiction, JurisdictionAlias,
 from documents.threads import refresh_threads
 
 logger = logging.getLogger(__name__)
-# Emails imported between two writes to the index: a write per file would cost a commit each.
-INDEX_EVERY = 500
+# Emails imported between two writes to the index: a write per file would cost a commit each,
+# and from 1,000 emails on the index is written in several processes (search._indexing).
+INDEX_EVERY = 2_000
 
 # Pages handed to a worker process at a time when --workers spreads one PDF over several cores,
 # and the size from which a PDF is worth starting them for (about a second of work per process).
@@ -177,8 +179,8 @@ class BatchImporter:
             for outcome in outcomes:
                 pending |= outcome.document_ids
             if len(pending) >= INDEX_EVERY:
-                self.index_now(pending)
-        self.index_now(pending)
+                self.index_now(pending, report)
+        self.index_now(pending, report)
         update_batch_counters(self.batch)  # also when every entry was skipped
         self.batch.refresh_from_db()
         report.threads = batch_thread_count(self.batch)
@@ -204,14 +206,16 @@ class BatchImporter:
             return self.tesseract is None or not self.tesseract.available
         return existing.status in SourceFile.FINAL
 
-    def index_now(self, ids: set[int]) -> None:
+    def index_now(self, ids: set[int], report: ImportReport) -> None:
         """Index what the files just imported; a failure leaves the database whole, and
         ``check_index --fix`` catches up later."""
         if self.index and ids:
+            started = time.perf_counter()
             try:
                 search.follow(emails=ids, now=True)
             except Exception:
                 logger.exception("could not index %d emails; run check_index --fix", len(ids))
+            report.index_seconds += time.perf_counter() - started
         ids.clear()
 
     def import_source(self, source: SourceInput) -> FileOutcome:
@@ -246,11 +250,13 @@ class BatchImporter:
         detected = sniff(data[:HEAD_BYTES])
         stored = store_copy(data, sha, detected)
         try:
+            started = time.perf_counter()
             parsed = self._parse(stored, detected)
             searchable = keep_searchable_copy(parsed.searchable_pdf, sha)
             # Read to the end before the transaction opens: it then only writes, and the file's
             # status is final when its row is written.
             items = _read_ahead(parsed.items)
+            read = time.perf_counter()
             with transaction.atomic():
                 if existing is not None:
                     existing.delete()  # a failed or unfinished earlier attempt
@@ -261,7 +267,8 @@ class BatchImporter:
                     source, sha, len(data), detected, stored, parsed, items, searchable
                 )
                 archive_changed()  # figures kept for the archive as it was are out of date
-                return outcome
+            outcome.seconds = {"reading": read - started, "writing": time.perf_counter() - read}
+            return outcome
         except Exception as error:  # a refusal or a bug: report the file, keep the batch going
             logger.exception("could not import %s", source.name)
             return self._record_failure(

@@ -19,6 +19,7 @@ from datetime import UTC, timedelta
 from difflib import SequenceMatcher
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 
 from documents.fitting import fit, fit_address
 from documents.imports.outcomes import FileOutcome
@@ -338,26 +339,31 @@ class DocumentWriter:
     def _existing(
         email: Email, sender: Person | None, redacted: bool, subject_key: str
     ) -> tuple[Document | None, str]:
-        """The Document ``email`` already is, and why; (None, "") when it is a new one."""
+        """The Document ``email`` already is, and why; (None, "") when it is a new one. One
+        query asks both ways: by Message-ID, and among the emails of the same sender, minute
+        and subject without one (a Document with another Message-ID is another email)."""
+        wanted = Q()
         if email.message_id:
-            found = Document.objects.filter(message_id=email.message_id).first()
-            if found:
-                return found, Appearance.Match.MESSAGE_ID
+            wanted |= Q(message_id=email.message_id)
         if email.sent_at is not None:
             minute = email.sent_at.replace(second=0, microsecond=0)
-            candidates = Document.objects.filter(
+            wanted |= Q(
                 sent_at__gte=minute,
                 sent_at__lt=minute + timedelta(minutes=1),
                 normalized_subject=subject_key,
                 sender=sender,
                 sender_redacted=redacted,
+                **({"message_id": ""} if email.message_id else {}),
             )
-            if email.message_id:
-                # A Document with another Message-ID is another email, however alike.
-                candidates = candidates.filter(message_id="")
-            for candidate in candidates:
-                if same_body(candidate.body, email.body):
-                    return candidate, Appearance.Match.PRINTED_ALIKE
+        if not wanted:
+            return None, ""
+        candidates = list(Document.objects.filter(wanted).order_by("sent_at", "pk"))
+        for candidate in candidates:
+            if email.message_id and candidate.message_id == email.message_id:
+                return candidate, Appearance.Match.MESSAGE_ID
+        for candidate in candidates:
+            if same_body(candidate.body, email.body):
+                return candidate, Appearance.Match.PRINTED_ALIKE
         return None, ""  # an equal fingerprint would have been one of the candidates
 
     @staticmethod

@@ -35,6 +35,9 @@ def test_summary_and_exit_status_when_a_file_fails(release, media_root, gazettee
     assert "files needing attention (failed, encrypted or needing OCR): 1" in out
     assert "notes.txt: failed — not a PDF, .eml or mbox file" in out
     assert SourceFile.objects.get(original_name="notes.txt").status == "failed"
+    # Where the time went, for an admin wondering why a release is slow.
+    spent = re.search(r"time: reading ([\d.]+) s, writing ([\d.]+) s, indexing ([\d.]+) s", out)
+    assert spent and all(float(seconds) > 0 for seconds in spent.groups()), out
 
 
 def test_bad_timezone_is_refused(release, gazetteer_db):

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from documents.models import Document
-from documents.threads import replies_to
+from documents.threads import related_by_message_ids
 from tests.conftest import run_import
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,8 @@ def test_a_reply_imported_first_is_joined_by_the_email_it_names_in_references(
 
 def test_the_replies_of_a_new_email_are_looked_up_through_indexes(db):
     """However large the archive: the planner can answer from the indexes, not a scan."""
-    query = replies_to("<first@ice.dhs.gov>").values_list("pk", "thread_id")
+    lookup = related_by_message_ids("<first@ice.dhs.gov>", ["<zero@ice.dhs.gov>"])
+    query = lookup.values_list("pk", "thread_id", "message_id", "sent_at")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = query.query.sql_with_params()

@@ -16,7 +16,6 @@ from search._searcher import shared_searcher
 from search._service import FACETS
 
 
-
 def segment_tables(cache) -> dict:
     return {
         reader.segment().segment_id(): tables

@@ -232,6 +232,11 @@ def summary(report: ImportReport, dry_run: bool = False) -> str:
             else ""
         ),
     ]
+    spent = report.seconds
+    if any(spent.values()):
+        lines.append(
+            "  time: " + ", ".join(f"{phase} {seconds:,.1f} s" for phase, seconds in spent.items())
+        )
     if attention:
         lines.append("Files needing attention:")
         lines += [f"  {o.name}: {_status(o.status)} — {o.reason}" for o in attention]
