@@ -1,6 +1,9 @@
 """make bench-browse: time every browsing and reading page on a generated archive of 100,000
 emails in about 30,000 threads, through Django's test client (the whole view, template
 included, without a network) as a signed-in Reader: p50/p95 and the SQL queries of each page.
+Beside it, the plain library's figure from the same run: the page's own SQL statements replayed
+through a bare psycopg connection (PostgreSQL's part of the page, without Django), the two
+taking turns.
 
 The archive is the search benchmark's (``benchmarks/bench_search.py``), generated once into its
 own database and reused; the search index is not needed here.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -99,6 +103,7 @@ def reader():
 
 
 def phase_measure() -> dict:
+    import psycopg
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -108,6 +113,7 @@ def phase_measure() -> dict:
     from documents.archive_cache import archive_changed
 
     ensure_pages()
+    raw = psycopg.connect(os.environ["DATABASE_URL"])  # the plain library, no Django
     client = Client(HTTP_HOST="localhost")
     client.force_login(reader())  # a private archive (the default) shows nothing to strangers
     figures = []
@@ -118,25 +124,50 @@ def phase_measure() -> dict:
         response = client.get(url)
         cold = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (url, response.status_code)
-        times = []
+        statements = []
+
+        def capture(execute, sql, params, many, context, statements=statements):
+            statements.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            client.get(url)
+        times, plain_times = [], []
         for _ in range(RUNS):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
-        times.sort()
+            started = time.perf_counter()
+            _replay(raw, statements)
+            plain_times.append((time.perf_counter() - started) * 1000)
         figures.append(
             {
                 "name": name,
                 "url": url,
                 "queries": len(queries.captured_queries),
-                "p50": statistics.median(times),
-                "p95": times[max(0, round(0.95 * RUNS) - 1)],
+                **_percentiles(times),
+                "plain": _percentiles(plain_times),
                 "kb": len(response.content) / 1024,
                 "cold": cold,
             }
         )
+    raw.close()
     return {"pages": figures}
+
+
+def _replay(raw, statements) -> None:
+    with raw.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            if cursor.description is not None:
+                cursor.fetchall()
+    raw.rollback()
+
+
+def _percentiles(times: list[float]) -> dict:
+    times = sorted(times)
+    return {"p50": statistics.median(times), "p95": times[max(0, round(0.95 * len(times)) - 1)]}
 
 
 def main() -> None:
@@ -157,14 +188,17 @@ def main() -> None:
     figures = json.loads(output.splitlines()[-1])
     print(f"\n{size:,} generated emails; each page {RUNS} times through Django's test client; ms")
     print("  first: the first view after the archive changed (kept figures computed again)")
+    print("  plain: the page's SQL replayed through a bare psycopg connection, by turns with ours")
     print(
-        f"{'page':30}{'first':>9}{'p50':>9}{'p95':>9}{'queries':>9}{'KB':>8}  target p95 < {TARGET_MS} ms"
+        f"{'page':30}{'first':>9}{'p50':>9}{'p95':>9}{'plain p95':>11}{'ratio':>8}{'queries':>9}"
+        f"{'KB':>8}  target p95 < {TARGET_MS} ms"
     )
     for page in figures["pages"]:
         verdict = "ok" if page["p95"] < TARGET_MS else "SLOW"
+        plain = page["plain"]["p95"]
         print(
-            f"{page['name']:30}{page['cold']:9.1f}{page['p50']:9.1f}{page['p95']:9.1f}{page['queries']:9}"
-            f"{page['kb']:8.0f}  {verdict}"
+            f"{page['name']:30}{page['cold']:9.1f}{page['p50']:9.1f}{page['p95']:9.1f}"
+            f"{plain:11.1f}{page['p95'] / plain:7.1f}x{page['queries']:9}{page['kb']:8.0f}  {verdict}"
         )
     worst = max(figures["pages"], key=lambda page: page["p95"])
     print(f"slowest p95: {worst['p95']:.1f} ms ({worst['name']})")
