@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_search import prepare_database, server_url  # noqa: E402
+from benchmarks.child_phase import run_phase  # noqa: E402
 
 SIZE = 100_000
 RUNS = 30
@@ -177,15 +177,7 @@ def main() -> None:
     url, keep_alive = server_url()
     env, _ = prepare_database(size, url)
     env = env | {"DEBUG": "0"}
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", "measure"],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    ).stdout
-    figures = json.loads(output.splitlines()[-1])
+    figures = run_phase(__file__, "measure", env=env)
     print(f"\n{size:,} generated emails; each page {RUNS} times through Django's test client; ms")
     print("  first: the first view after the archive changed (kept figures computed again)")
     print("  plain: the page's SQL replayed through a bare psycopg connection, by turns with ours")

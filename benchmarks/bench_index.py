@@ -19,10 +19,8 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,27 +29,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_search import (  # noqa: E402 (after sys.path)
+from benchmarks.bench_search import (  # noqa: E402
     BENCH_DIR,
     SIZES,
     prepare_database,
     server_url,
 )
+from benchmarks.child_phase import figures_since, run_phase  # noqa: E402 (after sys.path)
 
 # Turns of each build per size: a 100,000-email plain build takes about ten minutes.
 TURNS = {20_000: 2, 100_000: 1}
 
 
 def child(phase: str, size: int, env: dict, folder: Path) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, str(size), str(folder)],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    ).stdout
-    return json.loads(output.splitlines()[-1])
+    return run_phase(__file__, phase, size, folder, env=env)
 
 
 def main() -> None:
@@ -88,7 +79,7 @@ def report(size: int, runs: dict[str, list[dict]]) -> None:
     print(f"\n{size:,} emails, median of {len(runs['ours'])} build(s) each, taking turns:")
     for name, label in (("plain", "plain Whoosh writer"), ("ours", "our rebuild")):
         peak = max(run["peak_mb"] for run in runs[name])
-        writers = max(run["writers_peak_mb"] for run in runs[name])
+        writers = max(run["children_peak_mb"] for run in runs[name])
         print(
             f"  {label:20} {seconds[name]:7.1f} s  {size / seconds[name]:6.0f} emails/s  "
             f"peak {peak:4.0f} MB (writer processes {writers:.0f} MB)"
@@ -134,7 +125,7 @@ def phase_plain(size: int, path: Path) -> dict:
                 break
             writer.add_document(**document)
     writer.commit()
-    return _figures(started)
+    return figures_since(started)
 
 
 def phase_ours(size: int, _folder: Path) -> dict:
@@ -142,15 +133,7 @@ def phase_ours(size: int, _folder: Path) -> dict:
 
     started = time.perf_counter()
     rebuild_index()
-    return _figures(started)
-
-
-def _figures(started: float) -> dict:
-    return {
-        "seconds": time.perf_counter() - started,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "writers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }
+    return figures_since(started)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,11 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EMAILS_PER_1000_PAGES = 1200
 
+from benchmarks.child_phase import run_phase  # noqa: E402
 from benchmarks.rolled_back_import import import_and_roll_back  # noqa: E402 (after sys.path)
 from documents.imports.sample_batch import write_generated_production  # noqa: E402
 
 
-def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
+def timed_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
     started = time.perf_counter()
     if phase == "extract":
         from pdfminer.high_level import extract_text
@@ -45,14 +45,7 @@ def run_phase(phase: str, pdf: Path, workers: int = 1) -> dict:
 
 
 def measure(phase: str, pdf: Path, workers: int = 1) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, str(pdf), str(workers)],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(output.splitlines()[-1])
+    return run_phase(__file__, phase, pdf, workers)
 
 
 def main() -> None:
@@ -85,6 +78,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--phase":
-        print(json.dumps(run_phase(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))))
+        print(json.dumps(timed_phase(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))))
     else:
         main()

@@ -18,9 +18,7 @@ import argparse
 import json
 import mailbox
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,13 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_search import (  # noqa: E402 (after sys.path)
+from benchmarks.bench_search import (  # noqa: E402
     BENCH_DIR,
     prepare,
     reset_database,
     server_url,
     with_database,
 )
+from benchmarks.child_phase import figures_since, run_phase  # noqa: E402 (after sys.path)
 
 SIZES = (5_000, 20_000)
 BATCH = 2_000
@@ -47,15 +46,7 @@ FULL = "foia_bench_mbox_full"
 
 
 def child(phase: str, argument: str, env: dict) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, argument],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    ).stdout
-    return json.loads(output.splitlines()[-1])
+    return run_phase(__file__, phase, argument, env=env)
 
 
 def archive_env(url: str, database: str, scratch: Path) -> dict:
@@ -186,7 +177,7 @@ def phase_plain(path: str) -> dict:
         body = message.get_body(("plain",))
         if body is not None:
             body.get_content()
-    return _figures(started)
+    return figures_since(started)
 
 
 def phase_setup(_argument: str) -> dict:
@@ -219,15 +210,7 @@ def phase_import(path: str) -> dict:
     started = time.perf_counter()
     importer = BatchImporter(BatchOptions(name="bench-mbox"), index=True)
     report = importer.run(iter_entries([Path(path)]), Limits.from_settings())
-    return _figures(started) | {"phases": report.seconds}
-
-
-def _figures(started: float) -> dict:
-    return {
-        "seconds": time.perf_counter() - started,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }
+    return figures_since(started) | {"phases": report.seconds}
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_mbox import empty_archive  # noqa: E402 (after sys.path)
 from benchmarks.bench_search import BENCH_DIR, server_url  # noqa: E402
+from benchmarks.child_phase import run_phase  # noqa: E402
 
 SIZES = (5_000, 15_000)  # pages
 PAGES_PER_FILE = 500
@@ -34,15 +34,7 @@ WORKERS = 2
 
 
 def child(phase: str, argument: str, env: dict) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, argument],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    ).stdout
-    return json.loads(output.splitlines()[-1])
+    return run_phase(__file__, phase, argument, env=env)
 
 
 def release(pages: int) -> Path:

@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -29,6 +28,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.child_phase import run_phase  # noqa: E402 (after sys.path)
+
 BENCH_DIR = ROOT / "var" / "bench"
 SIZES = (20_000, 100_000)
 RUNS = 40
@@ -110,15 +112,7 @@ def reset_database(url: str, name: str) -> None:
 
 
 def child(phase: str, size: int, env: dict) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, str(size)],
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    ).stdout
-    return json.loads(output.splitlines()[-1])
+    return run_phase(__file__, phase, size, env=env)
 
 
 def prepare_database(size: int, url: str) -> tuple[dict, dict]:
