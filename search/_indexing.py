@@ -127,20 +127,26 @@ def check_index(fix: bool = False) -> IndexCheck:
 
 def rebuild_index(progress: Progress | None = None) -> Path:
     """Index every email into a new folder beside the current index, then point to it; the
-    old index serves (or search says it is being repaired) until the switch. Returns the new
-    folder."""
+    old index serves (or search says it is being repaired) until the switch, and what imports
+    wrote or deleted meanwhile is then caught up. A rebuild that fails leaves no folder behind.
+    Returns the new folder."""
     root = Path(settings.WHOOSH_PATH)
     old = index_path(root)
     root.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d-%H%M%S')}-", dir=root))
     fresh.chmod(root.stat().st_mode & 0o777)  # readable as the old index was, not 0700
-    backend = ArchiveWhooshBackend("default", PATH=str(fresh))
-    backend.setup()  # creates the empty index with the current schema
-    ids = Document.objects.values_list("pk", flat=True)
-    index_documents(ids, backend=backend, fresh=True, progress=progress)
+    try:
+        backend = ArchiveWhooshBackend("default", PATH=str(fresh))
+        backend.setup()  # creates the empty index with the current schema
+        ids = Document.objects.values_list("pk", flat=True)
+        index_documents(ids, backend=backend, fresh=True, progress=progress)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     point_to(root, fresh)
     forget_searcher()
     _remove_old(root, old)
+    check_index(fix=True)  # emails imported or deleted while it was being built
     return fresh
 
 

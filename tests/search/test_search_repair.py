@@ -125,6 +125,7 @@ def test_writes_after_a_rebuild_reach_the_new_index(damaged, capsys):
 
 # --- rebuilding on purpose ------------------------------------------------------------------------
 
+LATE = "Quetzalcoatl wrote while the index was rebuilt."
 QUERIES = ("county", '"secure communities"', "from:venturella", "sheriff OR deployment")
 
 
@@ -140,21 +141,27 @@ def test_rebuild_keeps_searches_on_the_old_index_until_the_new_one_is_whole(
     seen = []
     write = _indexing.index_documents
 
-    def watched(ids, backend=None, **options):
-        def progress(written):
+    late = []
+
+    def watched(ids, backend=None, *, fresh=False, progress=None):
+        def watching(written):
             forget_searcher()  # as a web worker starting a search meanwhile
             seen.append((index_path(), results("county")))
-            options["progress"](written)
+            if not late:  # an import writes an email while the new index is being built
+                thread = Document.objects.first().thread
+                late.append(Document.objects.create(thread=thread, body=LATE, subject="Hearing"))
+            progress(written)
 
-        return write(ids, backend, fresh=options["fresh"], progress=progress)
+        return write(ids, backend, fresh=fresh, progress=watching if fresh else progress)
 
     monkeypatch.setattr(_indexing, "index_documents", watched)
+    emails = Document.objects.count()
     call_command("rebuild_index", "--noinput")
     assert seen and all(folder == old and found == before["county"] for folder, found in seen)
     assert index_path() != old  # switched once whole
     forget_searcher()
     assert {query: results(query) for query in QUERIES} == before
-    emails = Document.objects.count()
+    assert results("quetzalcoatl") == [late[0].pk]  # caught up after the switch
     captured = capsys.readouterr()
     assert f"{emails}/{emails} emails" in captured.err  # the progress bar, finished
     assert f"Indexed {emails} emails" in captured.out
@@ -175,4 +182,20 @@ def test_large_writes_in_several_processes_find_what_one_process_finds(
     assert index_documents(everything) == len(everything)
     forget_searcher()
     assert check_index().ok and _indexing.indexed_ids() == set(everything)
+    assert {query: results(query) for query in QUERIES} == before
+
+
+def test_a_rebuild_that_fails_leaves_the_index_as_it_was_and_no_folder_behind(sample, monkeypatch):
+    before = {query: results(query) for query in QUERIES}
+    current, root = index_path(), _indexing.settings.WHOOSH_PATH
+    folders = set(root.iterdir())
+
+    def broken(self, index, obj):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_indexing.ArchiveWhooshBackend, "fields", broken)
+    with pytest.raises(OSError, match="disk full"):
+        call_command("rebuild_index", verbosity=0)
+    assert index_path() == current and set(root.iterdir()) == folders
+    forget_searcher()
     assert {query: results(query) for query in QUERIES} == before
