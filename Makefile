@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1:8000
 # Test workers; 2 matches this project's 2-core machines. Override with `make test WORKERS=0`.
 WORKERS ?= 2
 
-.PHONY: run test lint format eval bench-ingest bench-ocr bench-index bench-mbox bench-search bench-browse
+.PHONY: run test lint format eval bench-ingest bench-ocr bench-index bench-mbox bench-release bench-search bench-browse
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench-index: $(INSTALLED)
 # the same messages, and a 2,000-message mbox into an empty archive and into 100,000 emails.
 bench-mbox: $(INSTALLED)
 	$(PY) benchmarks/bench_mbox.py $(BENCH_ARGS)
+
+# Import a generated release of 5,000 and then 15,000 pages (many PDFs, mixed print styles) with
+# --workers 2 into an empty archive: time, pages/s, emails/s, each phase's share, peak memory.
+bench-release: $(INSTALLED)
+	$(PY) benchmarks/bench_release.py $(BENCH_ARGS)
 
 # Time a fixed query mix on generated archives of 20,000 and 100,000 emails through our search
 # path and plain Whoosh; prints p50/p95, ratios and memory. Builds each archive once (var/bench/).

@@ -111,8 +111,13 @@ def check_index(fix: bool = False) -> IndexCheck:
     if damage:
         if not fix:
             return IndexCheck(Document.objects.count(), 0, damage=damage)
-        folder = rebuild_index()
-        return dataclasses.replace(check_index(fix=True), rebuilt=folder)
+        folder = rebuild_index()  # and catches up what was written meanwhile
+        return dataclasses.replace(_compare(fix=False), rebuilt=folder)
+    return _compare(fix)
+
+
+def _compare(fix: bool) -> IndexCheck:
+    """The emails missing from the index and its stray entries; with ``fix``, mended."""
     database = set(Document.objects.values_list("pk", flat=True))
     index = indexed_ids()
     check = IndexCheck(
@@ -146,7 +151,7 @@ def rebuild_index(progress: Progress | None = None) -> Path:
     point_to(root, fresh)
     forget_searcher()
     _remove_old(root, old)
-    check_index(fix=True)  # emails imported or deleted while it was being built
+    _compare(fix=True)  # emails imported or deleted while it was being built
     return fresh
 
 
