@@ -357,7 +357,16 @@ class DocumentWriter:
             )
         if not wanted:
             return None, ""
-        candidates = list(Document.objects.filter(wanted).order_by("sent_at", "pk"))
+        # Unordered, so that the planner asks the Message-ID and sender indexes (ordered by date,
+        # it may walk the date index through the whole table); then in the archive's order.
+        candidates = sorted(
+            Document.objects.filter(wanted).order_by(),
+            key=lambda found: (
+                found.sent_at is None,
+                found.sent_at and found.sent_at.timestamp(),
+                found.pk,
+            ),
+        )
         for candidate in candidates:
             if email.message_id and candidate.message_id == email.message_id:
                 return candidate, Appearance.Match.MESSAGE_ID
