@@ -80,8 +80,7 @@ def _thread_by_message_ids(message_id: str, references: list[str]) -> int | None
             referred, key=lambda row: (row[3] is not None, row[3] or datetime.min, -row[0])
         )
         return newest[1]
-    replies = sorted(row for row in found if row not in referred)
-    return replies[0][1] if replies else None
+    return min(found)[1] if found else None  # the first reply imported
 
 
 def related_by_message_ids(message_id: str, references: list[str]):

@@ -188,7 +188,10 @@ class DocumentWriter:
         title_key = normalize_subject(printed.title)
         key = f"document|{title_key}|{body_key(printed.body)}"
         fingerprint_value = hashlib.sha256(key.encode()).hexdigest()
-        document = Document.objects.filter(fingerprint=fingerprint_value).first()
+        # Unordered: the fingerprint is unique, and an ordering would let the planner walk the
+        # date index instead of asking the fingerprint's.
+        same = list(Document.objects.filter(fingerprint=fingerprint_value).order_by()[:1])
+        document = same[0] if same else None
         matched_by = Appearance.Match.SAME_TEXT if document is not None else Appearance.Match.NEW
         if document is not None:
             staged.thread_ids.add(document.thread_id)

@@ -1,6 +1,8 @@
-"""However large the archive, what an import looks up again and again (for each email, each
-person, each file) is answered from an index, never by reading a whole table: a new batch costs
-the same in an archive of 100,000 emails as in an empty one (make bench-mbox measures it)."""
+"""However large the archive, what an import looks up for each email (its earlier copies, its
+thread, its people) is answered from an index, never by reading a whole table: a new batch costs
+the same in an archive of 100,000 emails as in an empty one (make bench-mbox measures it). The
+per-file and per-batch figures (files, pages, counters) are left out: they grow with the batch,
+not the archive."""
 
 import re
 from collections import defaultdict
@@ -14,6 +16,8 @@ from tests.ingest.test_other_documents import LETTER, MEMO, write_pdf
 
 pytestmark = pytest.mark.django_db
 
+# The tables an email's lookups read, named after the query's first FROM.
+PER_EMAIL = re.compile(r'"documents_(document|thread|person|personalias|recipient)"')
 SCAN = re.compile(r"(Seq Scan|Index Scan|Index Only Scan)( using \w+)? on documents_\w+")
 
 
@@ -50,11 +54,19 @@ def test_every_repeated_lookup_of_an_import_can_use_an_index(tmp_path, media_roo
 
     with connection.execute_wrapper(capture):
         run_import([tmp_path / "release"])
-    repeated = {sql: params for sql, params in lookups.items() if len(params) > 1}
+    repeated = {
+        sql: params
+        for sql, params in lookups.items()
+        if len(params) > 1 and PER_EMAIL.match(sql.split(" FROM ", 1)[1])
+    }
     assert len(repeated) > 5  # the import's lookups were seen
     scans = {}
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # an index, wherever one can serve
+        # An index wherever one can serve, reached from the lookup's own values: on tables this
+        # small the planner may otherwise merge-join whole indexes, which says nothing of scale.
+        cursor.execute("ANALYZE")  # statistics of these rows, not of what earlier tests left
+        for setting in ("enable_seqscan", "enable_mergejoin", "enable_hashjoin"):
+            cursor.execute(f"SET LOCAL {setting} = off")
         for sql, params in repeated.items():
             cursor.execute(f"EXPLAIN {sql}", params[0])
             plan = [row[0] for row in cursor.fetchall()]
