@@ -1,8 +1,9 @@
 """Page text from a PDF with pdfminer.six, one line per printed line.
 
-pdfminer's layout analysis groups text into boxes, so an Outlook memo comes out as a column of
-labels ("From:", "Sent:", "To:") followed by a column of values. We keep its line detection but
-rejoin the text lines that share a baseline, left to right, so "From: Name" stays one line.
+pdfminer's line detection (applied by pdf_lines, without its layout objects) cuts an Outlook
+memo's header into a column of labels ("From:", "Sent:", "To:") and a column of values, as
+they are drawn apart. We rejoin the text lines that share a baseline, left to right, so
+"From: Name" stays one line.
 """
 
 from __future__ import annotations
@@ -15,22 +16,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import (
-    LAParams,
-    LTChar,
-    LTContainer,
-    LTFigure,
-    LTImage,
-    LTPage,
-    LTTextLineHorizontal,
-)
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.utils import decode_text
+
+from documents.ingest.pdf_lines import LineReader, PageText
 
 # Two text lines belong to one printed line when their vertical centres are this close, as a
 # fraction of the taller line's height. Label and value cells of one header row differ by a
@@ -44,11 +37,6 @@ PARAGRAPH_GAP = 1.0
 CACHED_OBJECTS = 1000
 # A page with fewer printable characters than this has no usable text layer.
 MIN_TEXT_CHARS = 20
-# pdfminer's line detection with its default margins; its ordering of text boxes is skipped
-# (boxes_flow=None, about a seventh of the extraction time), as page_lines orders lines itself.
-# Text drawn inside form XObjects is read too (all_texts): an OCR layer laid over a scan is
-# one, in our own searchable copies and in other tools' (OCRmyPDF's).
-LAYOUT = LAParams(boxes_flow=None, all_texts=True)
 
 
 # pdfminer writes "(cid:N)" for a glyph it cannot map to a character. What N means depends on the
@@ -127,26 +115,50 @@ def extract_pages(
     source: str | Path | bytes, numbers: Iterable[int] | None = None
 ) -> Iterator[PdfPage]:
     """Yield the pages (1-based ``numbers``, all by default) in order; nothing is kept in memory."""
-    wanted = None if numbers is None else set(numbers)
-    with _open(source) as stream:
-        document = _document(stream)
+    reader = PdfReader(source)
+    try:
+        yield from reader.read(numbers)
+    finally:
+        reader.close()
+
+
+class PdfReader:
+    """A PDF open for reading its pages forward, from where the last read stopped."""
+
+    def __init__(self, source: str | Path | bytes):
+        self._stream = _open(source)
+        try:
+            document = _document(self._stream)
+        except BaseException:
+            self._stream.close()
+            raise
         manager = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(manager, laparams=LAYOUT)
-        interpreter = PDFPageInterpreter(manager, device)
-        last_wanted = max(wanted) if wanted else None
-        for number, page in enumerate(_pages(document), start=1):
-            if wanted is not None:
-                if number > last_wanted:
-                    break
-                if number not in wanted:
-                    continue
+        self._device = LineReader(manager)
+        self._interpreter = PDFPageInterpreter(manager, self._device)
+        self._pages = _pages(document)
+        self.next_number = 1
+
+    def read(self, numbers: Iterable[int] | None = None) -> Iterator[PdfPage]:
+        """The pages of ``numbers`` not yet passed (all of them when None), in order."""
+        wanted = None if numbers is None else set(numbers)
+        last = None if wanted is None else max(wanted, default=0)
+        while last is None or self.next_number <= last:
+            page = next(self._pages, None)
+            if page is None:
+                return
+            number = self.next_number
+            self.next_number += 1
+            if wanted is not None and number not in wanted:
+                continue
             try:
-                interpreter.process_page(page)
-                layout = device.get_result()
+                self._interpreter.process_page(page)
             except Exception as error:  # pdfminer raises many types on damaged content
                 raise PdfError(f"page {number} cannot be read: {_describe(error)}") from error
-            lines, words = tuple(page_lines(layout)), tuple(page_words(layout))
-            yield PdfPage(number, lines, words, is_scan(layout))
+            text = self._device.page
+            yield PdfPage(number, tuple(page_lines(text)), tuple(page_words(text)), is_scan(text))
+
+    def close(self) -> None:
+        self._stream.close()
 
 
 def is_portfolio(source: str | Path | bytes) -> bool:
@@ -187,52 +199,63 @@ def _name_tree_files(node: dict, depth: int) -> Iterator[tuple[str, bytes]]:
             yield from _name_tree_files(kid, depth + 1)
 
 
+# The PDF a worker process reads, kept open between its tasks (see extract_page_list).
+_HELD: dict[str, PdfReader] = {}
+
+
 def extract_page_list(source: str, numbers: list[int]) -> list[PdfPage]:
-    """Some pages of a PDF, for a worker process (which imports no Django)."""
-    return list(extract_pages(source, numbers))
+    """Some pages of a PDF, for a worker process (which imports no Django).
+
+    A pool hands each worker its tasks in page order, so the worker keeps the PDF open and
+    goes on from where its last task stopped: opening it for each task would walk the page
+    tree from the first page every time, which on a long production costs as much as
+    reading the pages."""
+    reader = _HELD.get(source)
+    if reader is None or reader.next_number > min(numbers):
+        for held in _HELD.values():
+            held.close()
+        _HELD.clear()
+        reader = _HELD[source] = PdfReader(source)
+    try:
+        return list(reader.read(numbers))
+    except BaseException:
+        _HELD.pop(source).close()  # the next task opens it again, and meets the error itself
+        raise
 
 
-def page_lines(layout: LTPage) -> list[str]:
+def page_lines(page: PageText) -> list[str]:
     """The page's text lines, top to bottom, with lines on one baseline joined left to right."""
     return lines_in_reading_order(
         (line.y0, line.y1, line.x0, text)
-        for line in _text_lines(layout)
-        if (text := readable(line.get_text()).strip())
+        for line in page.lines
+        if (text := readable(line.text).strip())
     )
 
 
-def is_scan(layout: LTPage) -> bool:
+def is_scan(page: PageText) -> bool:
     """Whether one image covers most of the page, as a scanner's does."""
-    area = max(layout.width * layout.height, 1.0)
-    return any(image.width * image.height >= SCAN_COVERAGE * area for image in _images(layout))
+    area = max(page.width * page.height, 1.0)
+    return any(image >= SCAN_COVERAGE * area for image in page.image_areas)
 
 
-def _images(item) -> Iterator[LTImage]:
-    for child in item:
-        if isinstance(child, LTImage):
-            yield child
-        elif isinstance(child, LTFigure):
-            yield from _images(child)
-
-
-def page_words(layout: LTPage) -> Iterator[Word]:
+def page_words(page: PageText) -> Iterator[Word]:
     """The page's words with their boxes (see Word): runs of printed characters between spaces,
     so that a page viewer can mark a hit on the page image."""
-    left, bottom, right, top = layout.bbox  # the page as displayed: its rotation is applied
-    width, height = max(right - left, 1.0), max(top - bottom, 1.0)
-    for line in _text_lines(layout):
-        run: list[LTChar] = []
-        for item in [*line, None]:  # None ends the last run
-            if isinstance(item, LTChar) and not item.get_text().isspace():
-                run.append(item)
+    width, height = max(page.width, 1.0), max(page.height, 1.0)
+    for line in page.lines:
+        run: list = []
+        for glyph in [*line.glyphs, None]:  # None, a gap read as a space, ends a run
+            if glyph is not None and not glyph[4].isspace():
+                run.append(glyph)
                 continue
-            text = readable("".join(char.get_text() for char in run)).strip()
+            text = readable("".join(glyph[4] for glyph in run)).strip()
             if text:
+                x0s, y0s, x1s, y1s, _ = zip(*run, strict=True)
                 yield (
-                    round((min(char.x0 for char in run) - left) / width, 4),
-                    round((top - max(char.y1 for char in run)) / height, 4),
-                    round((max(char.x1 for char in run) - left) / width, 4),
-                    round((top - min(char.y0 for char in run)) / height, 4),
+                    round(min(x0s) / width, 4),
+                    round((height - max(y1s)) / height, 4),
+                    round(max(x1s) / width, 4),
+                    round((height - min(y0s)) / height, 4),
                     text,
                 )
             run = []
@@ -266,14 +289,6 @@ def _same_row(first: tuple, other: tuple) -> bool:
     return (
         abs((first[0] + first[1]) / 2 - (other[0] + other[1]) / 2) <= height * SAME_LINE_TOLERANCE
     )
-
-
-def _text_lines(item) -> Iterator[LTTextLineHorizontal]:
-    for child in item:
-        if isinstance(child, LTTextLineHorizontal):
-            yield child
-        elif isinstance(child, LTContainer):
-            yield from _text_lines(child)
 
 
 def _open(source: str | Path | bytes) -> BinaryIO:
