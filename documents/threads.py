@@ -42,13 +42,13 @@ def find_thread(
     normalized_subject: str,
     sent_at: datetime | None,
     participant_ids: set[int],
-) -> Thread | None:
-    """The existing thread for a new email, by evidence from strongest to weakest."""
+) -> int | None:
+    """The id of the existing thread for a new email, by evidence from strongest to weakest."""
     if parent is not None:
-        return parent.thread
+        return parent.thread_id
     thread_id = _thread_by_message_ids(message_id, references)
     if thread_id is not None:
-        return Thread.objects.get(pk=thread_id)
+        return thread_id
     # An empty subject ("FW:" alone) is no evidence of a conversation.
     if not normalized_subject or sent_at is None or not participant_ids:
         return None
@@ -63,6 +63,7 @@ def find_thread(
             | Q(documents__recipient_entries__person_id__in=participant_ids)
         )
         .order_by("-last_sent_at")
+        .values_list("pk", flat=True)
         .first()
     )
 

@@ -272,7 +272,7 @@ class DocumentWriter:
         recipients = self._recipients(email)
         participants = {p.id for p in [sender, *(r[3] for r in recipients)] if p is not None}
         references = [*re.findall(r"<[^<>\s]+>", email.references), email.in_reply_to]
-        thread = find_thread(
+        thread_id = find_thread(
             parent=parent,
             message_id=email.message_id,
             references=[ref for ref in references if ref],
@@ -280,10 +280,12 @@ class DocumentWriter:
             sent_at=email.sent_at,
             participant_ids=participants,
         )
-        if thread is None:
-            thread = Thread.objects.create(subject=email.subject, normalized_subject=subject_key)
+        if thread_id is None:
+            thread_id = Thread.objects.create(
+                subject=email.subject, normalized_subject=subject_key
+            ).id
         document = Document.objects.create(
-            thread=thread,
+            thread_id=thread_id,
             parent=parent,
             sender=sender,
             sender_raw=email.sender.raw if email.sender else "",
@@ -313,7 +315,7 @@ class DocumentWriter:
             {"text": text, "document": document.pk, "page": email.first_page}
             for text in email.warnings
         ]
-        staged.thread_ids.add(thread.id)
+        staged.thread_ids.add(thread_id)
         return document, Appearance.Match.NEW
 
     def _recipients(self, email: Email) -> list[tuple[str, int, Address, Person | None]]:
