@@ -54,6 +54,10 @@ BODY_START_CHARS = 200
 SAME_BODY_RATIO = 0.75
 # Pages, Appearances and jurisdiction mentions are inserted this many at a time.
 ROWS_PER_INSERT = 500
+# Printed emails written in one savepoint; when one of them cannot be stored, they are written
+# again one savepoint each, so that only that one is lost. A savepoint per email would cost two
+# more round trips to the database for each.
+EMAILS_PER_SAVEPOINT = 50
 Mention = Document.jurisdictions.through
 
 
@@ -89,6 +93,7 @@ class DocumentWriter:
         self.mentions: list[Mention] = []
         self.outcome = outcome  # the file's pages, emails, threads and warnings, as written
         self.positions = 0  # appearances numbered in the order printed
+        self.pending: list[Email | OtherDocument] = []  # printed, not yet written
         self.last_email: Document | None = None  # what an attachment printed next belongs to
         # The states the release is about so far, and those this file's places add.
         tally = Batch.objects.values_list("place_states", flat=True).get(pk=source_file.batch_id)
@@ -99,7 +104,9 @@ class DocumentWriter:
         if isinstance(item, PageRecord):
             self.add_page(item)
         else:
-            self.write(item)
+            self.pending.append(item)
+            if len(self.pending) >= EMAILS_PER_SAVEPOINT:
+                self.write_pending()
 
     def add_page(self, page: PageRecord) -> None:
         cut: list[str] = []
@@ -134,6 +141,7 @@ class DocumentWriter:
             self._insert()
 
     def finish(self) -> None:
+        self.write_pending()
         self._insert()
         if self.found_states:
             batch = Batch.objects.select_for_update().get(pk=self.source_file.batch_id)
@@ -156,18 +164,47 @@ class DocumentWriter:
         self.appearances.clear()
         self.mentions.clear()
 
+    def write_pending(self) -> None:
+        """The printed emails and documents added since the last call, in one savepoint; if
+        one of them cannot be stored, each again in a savepoint of its own (``write``)."""
+        printed, self.pending = self.pending, []
+        if not printed:
+            return
+        kept = (self.last_email, self.found_states.copy())
+        written = []
+        try:
+            with transaction.atomic():
+                for each in printed:
+                    staged = _Staged()
+                    written.append((self._write_one(each, staged), staged))
+        except DatabaseError:
+            self.people.forget()  # it may remember people the savepoint took back
+            self.last_email, self.found_states = kept
+            for each in printed:
+                self.write(each)
+            return
+        for _, staged in written:
+            self._keep(staged)
+
+    def _write_one(self, printed: Email | OtherDocument, staged: _Staged) -> Document:
+        if not isinstance(printed, Email):
+            return self._other(printed, staged)
+        self.last_email = self._write(printed, staged)
+        return self.last_email
+
     def write(self, printed: Email | OtherDocument) -> Document | None:
         """One printed email and the chain it quotes (or a document that is not an email), in a
         savepoint of its own: if it cannot be stored, nothing of it stays, the file's warnings
         say why, and the rest of the file goes on. Returns its Document, or None."""
         staged = _Staged()
-        is_email = isinstance(printed, Email)
+        last_email = self.last_email
         try:
             with transaction.atomic():
-                top = self._write(printed, staged) if is_email else self._other(printed, staged)
+                top = self._write_one(printed, staged)
         except DatabaseError as error:
             self.people.forget()  # it may remember people the savepoint took back
-            what = "an email" if is_email else f"a {printed.kind}"
+            self.last_email = last_email
+            what = "an email" if isinstance(printed, Email) else f"a {printed.kind}"
             self.outcome.warnings.append(
                 {
                     "text": f"{what} could not be stored ({type(error).__name__}: "
@@ -178,8 +215,6 @@ class DocumentWriter:
             )
             return None
         self._keep(staged)
-        if is_email:
-            self.last_email = top
         return top
 
     def _other(self, printed: OtherDocument, staged: _Staged) -> Document:

@@ -12,7 +12,7 @@ from documents.imports.outcomes import FileOutcome
 from documents.imports.people import PersonResolver
 from documents.imports.writer import DocumentWriter
 from documents.ingest import Address, Email, PageRecord, PlaceIndex
-from documents.models import Appearance, Document, Page, Person, Recipient, SourceFile
+from documents.models import Appearance, Batch, Document, Page, Person, Recipient, SourceFile
 from tests.conftest import run_import
 from tests.factories import make_file
 
@@ -110,7 +110,7 @@ def test_an_email_that_cannot_be_stored_is_a_warning_and_the_rest_of_the_file_im
             f"Subject: {subject}",
             f"Date: Mon, 03 May 2010 09:0{n}:00 -0700",
             "",
-            f"Body {n}.",
+            f"Body {n}: Santa Clara County asked to opt out.",
             "",
         ]
     (tmp_path / "box.mbox").write_text("\n".join(lines))
@@ -133,3 +133,5 @@ def test_an_email_that_cannot_be_stored_is_a_warning_and_the_rest_of_the_file_im
     assert any(
         w["text"].startswith("an email could not be stored (IntegrityError") for w in warnings
     )
+    # The places of the release are counted once for each email stored, however often written.
+    assert Batch.objects.get().place_states == {"CA": 2}

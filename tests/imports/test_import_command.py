@@ -49,21 +49,21 @@ def test_interrupted_run_leaves_whole_files_and_a_rerun_finishes(
     release, media_root, gazetteer_db, monkeypatch
 ):
     calls = {"n": 0}
-    original = writer.DocumentWriter.write
+    original = writer.DocumentWriter.write_pending
 
-    def interrupt_in_the_second_file(self, email):
+    def interrupt_in_the_second_file(self):
         if self.source_file.original_name == "ICE-production-2-notes.pdf":
             raise KeyboardInterrupt
         calls["n"] += 1
-        return original(self, email)
+        return original(self)
 
-    monkeypatch.setattr(writer.DocumentWriter, "write", interrupt_in_the_second_file)
+    monkeypatch.setattr(writer.DocumentWriter, "write_pending", interrupt_in_the_second_file)
     with pytest.raises(KeyboardInterrupt):
         run_import([release], name="resume")
     assert list(SourceFile.objects.values_list("original_name", flat=True)) == [
         "ICE-production-1-outlook.pdf"
     ]
-    monkeypatch.setattr(writer.DocumentWriter, "write", original)
+    monkeypatch.setattr(writer.DocumentWriter, "write_pending", original)
     report = run_import([release], name="resume")
     statuses = {o.name: o.status for o in report.files}
     assert statuses.pop("ICE-production-1-outlook.pdf") == "skipped"
