@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTChar, LTContainer, LTFigure, LTImage, LTTextLineHorizontal
+from pdfminer.layout import LAParams, LTChar, LTContainer, LTImage, LTTextLineHorizontal
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 
 from documents.imports.sample_batch import write_generated_production
@@ -42,32 +42,27 @@ def pdfminer_pages(path: Path) -> list[tuple]:
         for page in pdf_text._pages(pdf_text._document(stream)):
             interpreter.process_page(page)
             layout = device.get_result()
-            lines = list(_lines(layout))
+            lines = list(_inside(layout, LTTextLineHorizontal))
             text = lines_in_reading_order(
                 (line.y0, line.y1, line.x0, read)
                 for line in lines
                 if (read := readable(line.get_text()).strip())
             )
             area = max(layout.width * layout.height, 1.0)
-            scanned = any(i.width * i.height >= SCAN_COVERAGE * area for i in _images(layout))
+            scanned = any(
+                i.width * i.height >= SCAN_COVERAGE * area for i in _inside(layout, LTImage)
+            )
             pages.append((tuple(text), sorted(_words(layout, lines)), scanned))
     return pages
 
 
-def _lines(item):
+def _inside(item, kind):
+    """The objects of ``kind`` in a layout object, looking into its boxes and figures."""
     for child in item:
-        if isinstance(child, LTTextLineHorizontal):
+        if isinstance(child, kind):
             yield child
         elif isinstance(child, LTContainer):
-            yield from _lines(child)
-
-
-def _images(item):
-    for child in item:
-        if isinstance(child, LTImage):
-            yield child
-        elif isinstance(child, LTFigure):
-            yield from _images(child)
+            yield from _inside(child, kind)
 
 
 def _words(layout, lines) -> list[tuple]:
