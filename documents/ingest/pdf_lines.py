@@ -1,7 +1,7 @@
 """The printed lines of a PDF page, read straight from pdfminer's text operations.
 
 pdfminer's layout analysis (``PDFPageAggregator``) makes an object for every character, line
-and text box, then groups the lines into boxes: two thirds of the time a page takes to read,
+and text box, then groups the lines into boxes: three quarters of the time a page takes to read,
 for boxes we do not use. We need only its line detection, which this device applies with the
 same rules and parameters (``LAParams``' defaults) to plain tuples: consecutive characters
 that share a baseline and stand close together form a line, and a gap wider than a tenth of a
