@@ -1,4 +1,5 @@
-"""make bench-mbox: import generated mboxes with ``import_batch`` (index included) and compare.
+"""make bench-mbox: import generated mboxes with ``import_batch --workers 2`` (index included)
+and compare.
 
 1. Speed: mboxes of 5,000 and 20,000 messages, each imported into an empty archive, against the
    standard library's own parse-and-read of the same messages (``email.policy.default``: the
@@ -41,6 +42,7 @@ from benchmarks.child_phase import figures_since, run_phase  # noqa: E402 (after
 SIZES = (5_000, 20_000)
 BATCH = 2_000
 LARGE_ARCHIVE = 100_000
+WORKERS = 2  # import_batch --workers 2, on 2 cores: the mbox is read while it is written
 EMPTY = "foia_bench_mbox_empty"
 FULL = "foia_bench_mbox_full"
 
@@ -208,7 +210,7 @@ def phase_import(path: str) -> dict:
     from documents.ingest import iter_entries
 
     started = time.perf_counter()
-    importer = BatchImporter(BatchOptions(name="bench-mbox"), index=True)
+    importer = BatchImporter(BatchOptions(name="bench-mbox"), workers=WORKERS, index=True)
     report = importer.run(iter_entries([Path(path)]), Limits.from_settings())
     return figures_since(started) | {"phases": report.seconds}
 

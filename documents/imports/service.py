@@ -58,6 +58,7 @@ from documents.ingest import (
     extract_pages,
     ocr_status,
     parse_file,
+    read_mbox_elsewhere,
     readable_reason,
     sniff,
 )
@@ -251,11 +252,9 @@ class BatchImporter:
         stored = store_copy(data, sha, detected)
         try:
             started = time.perf_counter()
-            parsed = self._parse(stored, detected)
+            parsed, items = self._parse(stored, detected)
             searchable = keep_searchable_copy(parsed.searchable_pdf, sha)
-            # Read to the end before the transaction opens: it then only writes, and the file's
-            # status is final when its row is written.
-            items = _read_ahead(parsed.items)
+            waited = _Waited(items)
             read = time.perf_counter()
             with transaction.atomic():
                 if existing is not None:
@@ -264,10 +263,11 @@ class BatchImporter:
                     batch=self.batch, original_name=stored_name(source.name)
                 ).delete()
                 outcome = self._write(
-                    source, sha, len(data), detected, stored, parsed, items, searchable
+                    source, sha, len(data), detected, stored, parsed, waited, searchable
                 )
                 archive_changed()  # figures kept for the archive as it was are out of date
-            outcome.seconds = {"reading": read - started, "writing": time.perf_counter() - read}
+            writing = time.perf_counter() - read - waited.seconds
+            outcome.seconds = {"reading": read - started + waited.seconds, "writing": writing}
             return outcome
         except Exception as error:  # a refusal or a bug: report the file, keep the batch going
             logger.exception("could not import %s", source.name)
@@ -279,14 +279,21 @@ class BatchImporter:
                 detected,
             )
 
-    def _parse(self, stored: Path, detected: str) -> ParsedFile:
+    def _parse(self, stored: Path, detected: str) -> tuple[ParsedFile, Iterable]:
+        """The parsed file and its items. A file is read to the end before its transaction
+        opens, which then only writes, except an mbox read by another process (--workers 2 or
+        more): its emails are written as they come, while the next ones are read."""
+        if detected == "mbox" and self.workers > 1:
+            parsed = read_mbox_elsewhere(stored, self.zone)
+            return parsed, parsed.items
         if detected != "pdf":
-            return parse_file(stored, detected, self.zone, None, self.ocr)
+            parsed = parse_file(stored, detected, self.zone, None, self.ocr)
+            return parsed, _read_ahead(parsed.items)
         total = self._page_count(stored) if self.workers > 1 else 0
         if total < PARALLEL_FROM_PAGES:
-            return parse_file(
-                stored, detected, self.zone, self._counted(extract_pages(stored)), self.ocr
-            )
+            pages = self._counted(extract_pages(stored))
+            parsed = parse_file(stored, detected, self.zone, pages, self.ocr)
+            return parsed, _read_ahead(parsed.items)
         # "spawn": the worker processes import only the pure ingest package, never a live
         # database connection; started per large PDF, as a child process cannot share a pool.
         with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
@@ -297,7 +304,8 @@ class BatchImporter:
             pages = chain.from_iterable(
                 pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
             )
-            return parse_file(stored, detected, self.zone, self._counted(pages), self.ocr)
+            parsed = parse_file(stored, detected, self.zone, self._counted(pages), self.ocr)
+            return parsed, _read_ahead(parsed.items)
 
     @staticmethod
     def _page_count(stored: Path) -> int:
@@ -322,13 +330,7 @@ class BatchImporter:
             searchable_file=_media_name(searchable) if searchable else "",
             imported_at=timezone.now(),
         )
-        outcome = FileOutcome(
-            source.name,
-            SourceFile.Status(parsed.status),
-            readable_reason(parsed.error),
-            warnings=name_warnings(source.name)
-            + [{"text": text, "document": None, "page": None} for text in parsed.warnings],
-        )
+        outcome = FileOutcome(source.name, SourceFile.Status.IMPORTED)
         # A fresh resolver per file: what a rolled-back file created must not be remembered.
         writer = DocumentWriter(
             source_file, PersonResolver(self.folded_names), self.places, outcome
@@ -336,6 +338,12 @@ class BatchImporter:
         for item in items:
             writer.add(item)
         writer.finish()
+        # Final once the items are read (an mbox may be read while it is written).
+        outcome.status = SourceFile.Status(parsed.status)
+        outcome.reason = readable_reason(parsed.error)
+        outcome.warnings[:0] = name_warnings(source.name) + [
+            {"text": text, "document": None, "page": None} for text in parsed.warnings
+        ]
         source_file.status, source_file.error = outcome.status, outcome.reason
         source_file.page_count = outcome.pages or None
         source_file.warnings = outcome.warnings
@@ -437,6 +445,25 @@ class BatchImporter:
                 batch.full_clean()
                 batch.save(update_fields=changed)
         return batch
+
+
+class _Waited:
+    """The items, and the time spent waiting for them: the share of reading in the time
+    spent writing a file whose items are read as it is written."""
+
+    def __init__(self, items: Iterable):
+        self._items = iter(items)
+        self.seconds = 0.0
+
+    def __iter__(self) -> Iterator:
+        return self
+
+    def __next__(self):
+        started = time.perf_counter()
+        try:
+            return next(self._items)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 def _read_ahead(items: Iterable) -> Iterator:

@@ -24,7 +24,7 @@ from documents.ingest.pdf_text import PdfPage, count_pages, extract_page_list, e
 from documents.ingest.places import LARGE_CITY_POPULATION, PlaceIndex, PlaceRef
 from documents.ingest.reasons import error_reason, readable_reason
 from documents.ingest.records import Address, Email, OtherDocument, PageRecord, ParsedFile
-from documents.ingest.rfc822 import parse_eml, parse_mbox
+from documents.ingest.rfc822 import parse_eml, parse_mbox, read_mbox_elsewhere
 from documents.ingest.sniff import HEAD_BYTES, sniff
 from documents.ingest.sources import (
     SourceInput,
@@ -70,6 +70,7 @@ __all__ = [
     "normalize_subject",
     "pages_in",
     "parse_file",
+    "read_mbox_elsewhere",
     "readable_reason",
     "sniff",
     "zip_problem",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import mailbox
+import multiprocessing
 import re
 from collections.abc import Iterator
 from datetime import tzinfo
@@ -40,6 +41,58 @@ def parse_mbox(path: str | Path, zone: str | tzinfo) -> ParsedFile:
     parsed = ParsedFile("mbox")
     parsed.items = _mbox_emails(parsed, mailbox.mbox(str(path), factory=None, create=False), zone)
     return parsed
+
+
+def read_mbox_elsewhere(path: str | Path, zone: str | tzinfo) -> ParsedFile:
+    """``parse_mbox`` run in a process of its own: each email comes through a pipe as soon as it
+    is read, so that the caller writes it while the next ones are read. The pipe's small buffer
+    holds the reader back when the caller is slower, so memory stays flat. As with any
+    ParsedFile, ``status``, ``error`` and ``warnings`` are final once ``items`` is read."""
+    parsed = ParsedFile("mbox")
+    parsed.items = _from_reader(parsed, str(path), zone)
+    return parsed
+
+
+def _from_reader(parsed: ParsedFile, path: str, zone) -> Iterator[Email]:
+    # "spawn": the reader imports only this package, never a live database connection.
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    reader = context.Process(target=_read_into, args=(path, zone, sender), daemon=True)
+    reader.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                reader.join()
+                raise OSError(
+                    f"the process reading the mailbox ended unexpectedly (exit code "
+                    f"{reader.exitcode})"
+                ) from None
+            if kind == "done":
+                parsed.status, parsed.error, parsed.warnings = value
+                return
+            yield value
+    finally:
+        receiver.close()
+        if reader.is_alive():
+            reader.kill()  # the import stopped before the end: nothing more is wanted
+        reader.join()
+
+
+def _read_into(path: str, zone, sender) -> None:
+    """In the reader process: the mailbox's emails, then how the reading went."""
+    parsed = parse_mbox(path, zone)
+    try:
+        for found in parsed.items:
+            sender.send(("email", found))
+    except BrokenPipeError:
+        return  # the importer stopped reading: the file failed on its side
+    except Exception as error:
+        parsed.status, parsed.error = "failed", f"cannot be read: {error_reason(error)}"
+    sender.send(("done", (parsed.status, parsed.error, parsed.warnings)))
+    sender.close()
 
 
 def _mbox_emails(parsed: ParsedFile, box: mailbox.mbox, zone) -> Iterator[Email]:

@@ -94,15 +94,18 @@ def test_workers_give_the_same_result(release, media_root, gazetteer_db, monkeyp
     single = sorted(Document.objects.values_list("subject", "sent_at", "body"))
     Document.objects.all().delete()
     SourceFile.objects.all().delete()
+    from documents import ingest
     from documents.imports import service
-    from documents.ingest import pdf_production
+    from documents.ingest import pdf_production, rfc822
 
     def main_process_extraction(*args, **kwargs):
-        raise AssertionError("pages were extracted in the main process, not by the workers")
+        raise AssertionError("read in the main process, not by the workers")
 
     # Spawned workers import their own copy of the pipeline; only the main process is patched.
     monkeypatch.setattr(service, "extract_pages", main_process_extraction)
     monkeypatch.setattr(pdf_production, "extract_pages", main_process_extraction)
+    monkeypatch.setattr(ingest, "parse_mbox", main_process_extraction)
+    monkeypatch.setattr(rfc822, "parse_mbox", main_process_extraction)
     monkeypatch.setattr(service, "PARALLEL_FROM_PAGES", 1)  # the sample's PDFs are short
     parallel = service.BatchImporter(
         service.BatchOptions(name="parallel2", timezone="America/Los_Angeles"), workers=2
@@ -110,6 +113,15 @@ def test_workers_give_the_same_result(release, media_root, gazetteer_db, monkeyp
     assert report.needing_attention == [] and parallel.needing_attention == []
     assert sorted(Document.objects.values_list("subject", "sent_at", "body")) == single
     assert parallel.batch.page_count == report.batch.page_count > 0
+    mailbox = [outcome for outcome in parallel.files if outcome.name.endswith(".mbox")]
+    assert mailbox and mailbox[0].new_emails > 1  # written as the reader read them
+
+    def said(outcomes):
+        return sorted(
+            (o.name, o.status, o.reason, [w["text"] for w in o.warnings]) for o in outcomes
+        )
+
+    assert said(parallel.files) == said(report.files)
 
 
 def test_dry_run_saves_nothing(release, media_root, gazetteer_db, capsys):

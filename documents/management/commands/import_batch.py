@@ -47,7 +47,10 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=1,
-            help="Processes that extract a large PDF's pages, and pages OCR'd at once.",
+            help=(
+                "Processes that extract a large PDF's pages, and pages OCR'd at once; from 2 on,"
+                " an mbox is also read in a process of its own while its emails are written."
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse and report; save nothing."
