@@ -252,9 +252,11 @@ class BatchImporter:
         stored = store_copy(data, sha, detected)
         try:
             started = time.perf_counter()
-            parsed, items = self._parse(stored, detected)
+            parsed = self._parse(stored, detected)
             searchable = keep_searchable_copy(parsed.searchable_pdf, sha)
-            waited = _Waited(items)
+            # Read to the end before the transaction opens, which then only writes; a file read
+            # by another process is written as it comes, while the next items are read.
+            waited = _Waited(parsed.items if parsed.streamed else _read_ahead(parsed.items))
             read = time.perf_counter()
             with transaction.atomic():
                 if existing is not None:
@@ -279,21 +281,16 @@ class BatchImporter:
                 detected,
             )
 
-    def _parse(self, stored: Path, detected: str) -> tuple[ParsedFile, Iterable]:
-        """The parsed file and its items. A file is read to the end before its transaction
-        opens, which then only writes, except an mbox read by another process (--workers 2 or
-        more): its emails are written as they come, while the next ones are read."""
+    def _parse(self, stored: Path, detected: str) -> ParsedFile:
         if detected == "mbox" and self.workers > 1:
-            parsed = read_mbox_elsewhere(stored, self.zone)
-            return parsed, parsed.items
+            return read_mbox_elsewhere(stored, self.zone)  # written while it is read
         if detected != "pdf":
-            parsed = parse_file(stored, detected, self.zone, None, self.ocr)
-            return parsed, _read_ahead(parsed.items)
+            return parse_file(stored, detected, self.zone, None, self.ocr)
         total = self._page_count(stored) if self.workers > 1 else 0
         if total < PARALLEL_FROM_PAGES:
-            pages = self._counted(extract_pages(stored))
-            parsed = parse_file(stored, detected, self.zone, pages, self.ocr)
-            return parsed, _read_ahead(parsed.items)
+            return parse_file(
+                stored, detected, self.zone, self._counted(extract_pages(stored)), self.ocr
+            )
         # "spawn": the worker processes import only the pure ingest package, never a live
         # database connection; started per large PDF, as a child process cannot share a pool.
         with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
@@ -304,8 +301,7 @@ class BatchImporter:
             pages = chain.from_iterable(
                 pool.map(extract_page_list, [str(stored)] * len(chunks), chunks)
             )
-            parsed = parse_file(stored, detected, self.zone, self._counted(pages), self.ocr)
-            return parsed, _read_ahead(parsed.items)
+            return parse_file(stored, detected, self.zone, self._counted(pages), self.ocr)
 
     @staticmethod
     def _page_count(stored: Path) -> int:

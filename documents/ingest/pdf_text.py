@@ -216,11 +216,7 @@ def extract_page_list(source: str, numbers: list[int]) -> list[PdfPage]:
             held.close()
         _HELD.clear()
         reader = _HELD[source] = PdfReader(source)
-    try:
-        return list(reader.read(numbers))
-    except BaseException:
-        _HELD.pop(source).close()  # the next task opens it again, and meets the error itself
-        raise
+    return list(reader.read(numbers))  # past a damaged page: the next task reads on
 
 
 def page_lines(page: PageText) -> list[str]:

@@ -106,6 +106,9 @@ class ParsedFile:
     # A PDF whose scanned pages were OCR'd: itself with the OCR text laid over them, as a
     # temporary file for the caller to keep (or delete); None otherwise.
     searchable_pdf: Path | None = None
+    # ``items`` come from another process as it reads them: the caller may write each while
+    # the next ones are read.
+    streamed: bool = False
 
 
 def remove_nul(email: Email) -> None:

@@ -48,7 +48,7 @@ def read_mbox_elsewhere(path: str | Path, zone: str | tzinfo) -> ParsedFile:
     is read, so that the caller writes it while the next ones are read. The pipe's small buffer
     holds the reader back when the caller is slower, so memory stays flat. As with any
     ParsedFile, ``status``, ``error`` and ``warnings`` are final once ``items`` is read."""
-    parsed = ParsedFile("mbox")
+    parsed = ParsedFile("mbox", streamed=True)
     parsed.items = _from_reader(parsed, str(path), zone)
     return parsed
 

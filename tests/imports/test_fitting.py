@@ -11,7 +11,7 @@ from documents.imports import writer
 from documents.imports.outcomes import FileOutcome
 from documents.imports.people import PersonResolver
 from documents.imports.writer import DocumentWriter
-from documents.ingest import Address, Email, PageRecord, PlaceIndex
+from documents.ingest import Address, Email, OtherDocument, PageRecord, PlaceIndex
 from documents.models import Appearance, Batch, Document, Page, Person, Recipient, SourceFile
 from tests.conftest import run_import
 from tests.factories import make_file
@@ -135,3 +135,48 @@ def test_an_email_that_cannot_be_stored_is_a_warning_and_the_rest_of_the_file_im
     )
     # The places of the release are counted once for each email stored, however often written.
     assert Batch.objects.get().place_states == {"CA": 2}
+
+
+def test_an_attachment_first_in_a_savepoint_that_fails_keeps_the_email_before_it(
+    gazetteer_db, monkeypatch
+):
+    """The emails of a savepoint that failed are written again one by one: an attachment among
+    them still joins the email printed before it, not one the failed savepoint took back."""
+    source = make_file()
+    outcome = FileOutcome(source.original_name, SourceFile.Status.IMPORTED)
+    writer = DocumentWriter(source, PersonResolver(), PlaceIndex([]), outcome)
+
+    def email(subject: str, minute: int) -> Email:
+        return Email(
+            sender=Address(raw="a@ice.dhs.gov", email="a@ice.dhs.gov"),
+            sent_at=datetime(2010, 5, 3, 16, minute, tzinfo=UTC),
+            subject=subject,
+            body=f"{subject} body.",
+            first_page=1,
+            last_page=1,
+        )
+
+    writer.add(email("Activation plan", 1))
+    writer.write_pending()  # its savepoint is done
+    create = Document.objects.create
+
+    def refuse_the_poison(**values):
+        if values.get("subject") == "Poison":
+            create(**values)
+            raise IntegrityError("a constraint the writer did not foresee")
+        return create(**values)
+
+    monkeypatch.setattr(Document.objects, "create", refuse_the_poison)
+    writer.add(OtherDocument(kind=Document.Kind.ATTACHMENT, title="Plan.pdf", body="Phases."))
+    writer.add(email("Opt-out request", 2))
+    writer.add(email("Poison", 3))
+    writer.add(OtherDocument(kind=Document.Kind.ATTACHMENT, title="Map.pdf", body="Counties."))
+    writer.finish()
+
+    parents = dict(
+        Document.objects.filter(kind=Document.Kind.ATTACHMENT).values_list(
+            "subject", "parent__subject"
+        )
+    )
+    assert parents == {"Plan.pdf": "Activation plan", "Map.pdf": "Opt-out request"}
+    assert not Document.objects.filter(subject="Poison").exists()

@@ -114,7 +114,7 @@ def test_workers_give_the_same_result(release, media_root, gazetteer_db, monkeyp
     assert sorted(Document.objects.values_list("subject", "sent_at", "body")) == single
     assert parallel.batch.page_count == report.batch.page_count > 0
     mailbox = [outcome for outcome in parallel.files if outcome.name.endswith(".mbox")]
-    assert mailbox and mailbox[0].new_emails > 1  # written as the reader read them
+    assert mailbox and mailbox[0].new_emails > 1  # the reader's emails were written
 
     def said(outcomes):
         return sorted(
