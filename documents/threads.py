@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import (
     Case,
@@ -11,7 +11,6 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Q,
     Subquery,
     TextField,
     Value,
@@ -32,67 +31,6 @@ _THREAD_EXEMPTIONS = (
     f'ARRAY(SELECT DISTINCT code COLLATE "C" FROM {Document._meta.db_table} d, '
     f"unnest(d.exemptions) AS code WHERE d.thread_id = {Thread._meta.db_table}.id ORDER BY 1)"
 )
-
-
-def find_thread(
-    *,
-    parent: Document | None,
-    message_id: str,
-    references: list[str],
-    normalized_subject: str,
-    sent_at: datetime | None,
-    participant_ids: set[int],
-) -> int | None:
-    """The id of the existing thread for a new email, by evidence from strongest to weakest."""
-    if parent is not None:
-        return parent.thread_id
-    thread_id = _thread_by_message_ids(message_id, references)
-    if thread_id is not None:
-        return thread_id
-    # An empty subject ("FW:" alone) is no evidence of a conversation.
-    if not normalized_subject or sent_at is None or not participant_ids:
-        return None
-    return (
-        Thread.objects.filter(
-            normalized_subject=normalized_subject,
-            first_sent_at__lte=sent_at + THREAD_WINDOW,
-            last_sent_at__gte=sent_at - THREAD_WINDOW,
-        )
-        .filter(
-            Q(documents__sender_id__in=participant_ids)
-            | Q(documents__recipient_entries__person_id__in=participant_ids)
-        )
-        .order_by("-last_sent_at")
-        .values_list("pk", flat=True)
-        .first()
-    )
-
-
-def _thread_by_message_ids(message_id: str, references: list[str]) -> int | None:
-    """The thread of the newest email this one refers to, else of the first reply imported that
-    refers to it."""
-    lookup = related_by_message_ids(message_id, references)
-    if lookup is None:
-        return None
-    found = list(lookup.values_list("pk", "thread_id", "message_id", "sent_at"))
-    referred = [row for row in found if row[2] and row[2] in references]
-    if referred:
-        newest = max(
-            referred, key=lambda row: (row[3] is not None, row[3] or datetime.min, -row[0])
-        )
-        return newest[1]
-    return min(found)[1] if found else None  # the first reply imported
-
-
-def related_by_message_ids(message_id: str, references: list[str]):
-    """The emails a new one refers to and those that refer to it, in one query, unordered: the
-    planner then asks the Message-ID and reply indexes however large the archive (ordered by
-    date, it may walk the date index through the whole table). None when there is nothing to
-    ask."""
-    wanted = Q(message_id__in=references) if references else Q()
-    if message_id:
-        wanted |= Q(in_reply_to=message_id) | Q(reference_ids__contains=[message_id])
-    return Document.objects.filter(wanted).order_by() if wanted else None
 
 
 def refresh_threads(thread_ids: set[int]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models.functions import Lower
 
+from documents.imports.new_rows import NewRows
 from documents.ingest import Address
 from documents.ingest.addresses import name_fits_address, ocr_folded, person_keys
 from documents.models import Person, PersonAlias
@@ -17,6 +18,9 @@ class FoldedNames:
 
     def __init__(self) -> None:
         self._ids: dict[str, int] | None = None
+        # Added before the archive's were read, in their order: their aliases may not be
+        # inserted yet when the archive is read.
+        self._added: list[tuple[str, int]] = []
 
     def get(self, name_key: str) -> int | None:
         if self._ids is None:
@@ -24,20 +28,57 @@ class FoldedNames:
             known = PersonAlias.objects.filter(normalized__startswith="name:")
             for key, person_id in known.values_list("normalized", "person_id").order_by("pk"):
                 self._ids.setdefault(ocr_folded(key), person_id)
+            for key, person_id in self._added:
+                self._ids.setdefault(ocr_folded(key), person_id)
+            self._added.clear()
         return self._ids.get(ocr_folded(name_key))
 
     def add(self, name_key: str, person_id: int) -> None:
-        if self._ids is not None:
+        if self._ids is None:
+            self._added.append((name_key, person_id))
+        else:
             self._ids.setdefault(ocr_folded(name_key), person_id)
 
 
 class PersonResolver:
     """Finds or creates the Person for an address; remembers answers for one import.
-    ``folded``: shared by the files of a batch (one read of the archive's names per batch)."""
+    ``folded``: shared by the files of a batch (one read of the archive's names per batch).
+    New people and spellings wait in ``rows`` until their chunk is inserted."""
 
-    def __init__(self, folded: FoldedNames | None = None) -> None:
+    def __init__(self, folded: FoldedNames | None = None, rows: NewRows | None = None) -> None:
         self._by_key: dict[str, Person] = {}
+        # The archive's answer for each key asked ahead (``prefetch``); None: nobody.
+        self._known: dict[str, Person | None] = {}
         self._folded = folded or FoldedNames()
+        self.rows = rows or NewRows()
+
+    def prefetch(self, addresses: list[Address]) -> set[int]:
+        """Ask the archive about every spelling of ``addresses`` at once: two queries for a
+        chunk of emails instead of one or two for each address. Returns the ids of the people
+        of the archive they name."""
+        keys = {key for address in addresses for key in person_keys(address)}
+        self._ask({key[:500] for key in keys if key not in self._by_key} - self._known.keys())
+        named = [self._by_key.get(key) or self._known.get(key[:500]) for key in keys]
+        return {p.pk for p in named if p is not None and not self.rows.is_new(p)}
+
+    def _ask(self, keys: set[str]) -> None:
+        if not keys:
+            return
+        found: dict[str, Person | None] = dict.fromkeys(keys)
+        for alias in PersonAlias.objects.select_related("person").filter(normalized__in=keys):
+            found[alias.normalized] = alias.person
+        addresses_left = {
+            key.removeprefix("email:"): key
+            for key, person in found.items()
+            if person is None and key.startswith("email:")
+        }
+        if addresses_left:
+            with_addresses = Person.objects.alias(address=Lower("email")).filter(
+                address__in=list(addresses_left)
+            )
+            for person in with_addresses.exclude(email=""):
+                found[addresses_left[person.email.lower()]] = person
+        self._known |= found
 
     def resolve(self, address: Address | None) -> Person | None:
         """None for a redacted or empty address: a redaction is never merged into a person."""
@@ -50,17 +91,20 @@ class PersonResolver:
         if person is None:
             person = self._ocr_twin(address, keys)
         if person is None:
-            person = Person.objects.create(
-                name=address.name or address.email,
-                email=address.email,
-                organization=address.organization,
+            person = self.rows.add(
+                Person(
+                    name=address.name or address.email,
+                    email=address.email,
+                    organization=address.organization,
+                )
             )
         else:
             self._complete(person, address)
         for key in keys:
             if key not in self._by_key:
-                PersonAlias.objects.get_or_create(
-                    normalized=key[:500], defaults={"person": person, "alias": address.raw[:500]}
+                # Not inserted where the archive has the spelling already, as get_or_create.
+                self.rows.add(
+                    PersonAlias(person=person, normalized=key[:500], alias=address.raw[:500])
                 )
                 self._by_key[key] = person
             if key.startswith("name:"):
@@ -71,6 +115,7 @@ class PersonResolver:
         """Drop what was remembered: after a rolled-back savepoint it may name people that are
         not in the database."""
         self._by_key.clear()
+        self._known.clear()
 
     def _ocr_twin(self, address: Address, keys: list[str]) -> Person | None:
         """The person a name OCR misread belongs to ("Karl Spencer" where the release also prints
@@ -80,29 +125,55 @@ class PersonResolver:
         if name_key is None or " " not in name_key:
             return None
         person_id = self._folded.get(name_key)
-        twin = Person.objects.filter(pk=person_id).first() if person_id else None
+        twin = self._new_person(person_id) or (
+            Person.objects.filter(pk=person_id).first() if person_id else None
+        )
         if twin is not None and address.email and twin.email and twin.email != address.email:
             return None  # two people with addresses of their own
         return twin
 
+    def _new_person(self, person_id: int | None) -> Person | None:
+        """The person of that id this resolver added and did not insert yet."""
+        return next(
+            (
+                person
+                for person in self._by_key.values()
+                if person.pk == person_id and self.rows.is_new(person)
+            ),
+            None,
+        )
+
     def _find(self, key: str) -> Person | None:
         if key in self._by_key:
             return self._by_key[key]
-        alias = PersonAlias.objects.select_related("person").filter(normalized=key[:500]).first()
-        person = alias.person if alias else None
-        if person is None and key.startswith("email:"):
-            person = with_address(key.removeprefix("email:")).first()
+        if key[:500] in self._known:
+            person = self._known[key[:500]]
+        else:
+            alias = (
+                PersonAlias.objects.select_related("person").filter(normalized=key[:500]).first()
+            )
+            person = alias.person if alias else None
+            if person is None and key.startswith("email:"):
+                person = with_address(key.removeprefix("email:")).first()
         if person is not None:
             self._by_key[key] = person
         return person
 
-    @staticmethod
-    def _complete(person: Person, address: Address) -> None:
+    def _address_taken(self, email: str) -> bool:
+        """Whether someone has this address: in the archive, or added and not inserted yet."""
+        new = (person for person in self._by_key.values() if self.rows.is_new(person))
+        return any(person.email.lower() == email.lower() for person in new) or (
+            with_address(email).exists()
+        )
+
+    def _complete(self, person: Person, address: Address) -> None:
         """Fill what an earlier spelling lacked: an address, a full name, an organization."""
         changed = []
-        if not person.email and address.email and not with_address(address.email).exists():
+        if not person.email and address.email and not self._address_taken(address.email):
             person.email = address.email
             changed.append("email")
+            # Asked ahead, the archive had nobody with it; it has now.
+            self._known[f"email:{address.email.lower()}"[:500]] = person
         if address.name and (
             not person.name
             or person.name == person.email
@@ -115,7 +186,7 @@ class PersonResolver:
         if address.organization and not person.organization:
             person.organization = address.organization
             changed.append("organization")
-        if changed:
+        if changed and not self.rows.is_new(person):
             person.save(update_fields=changed)
 
 

@@ -15,13 +15,13 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC
 from difflib import SequenceMatcher
 
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 
 from documents.fitting import fit, fit_address
+from documents.imports.lookups import ChunkLookups
 from documents.imports.outcomes import FileOutcome
 from documents.imports.people import PersonResolver
 from documents.ingest import (
@@ -46,7 +46,6 @@ from documents.models import (
     SourceFile,
     Thread,
 )
-from documents.threads import find_thread
 
 # How much of a body identifies it, and how alike two must be: a redacted copy differs from its
 # original by the redaction codes, a quoted copy by its line wrapping and "> " marks.
@@ -54,9 +53,9 @@ BODY_START_CHARS = 200
 SAME_BODY_RATIO = 0.75
 # Pages, Appearances and jurisdiction mentions are inserted this many at a time.
 ROWS_PER_INSERT = 500
-# Printed emails written in one savepoint; when one of them cannot be stored, they are written
-# again one savepoint each, so that only that one is lost. A savepoint per email would cost two
-# more round trips to the database for each.
+# Printed emails written together: looked up in one query per kind (ChunkLookups) and inserted
+# in one per table (NewRows), in one savepoint. When one of them cannot be stored, they are
+# written again one savepoint each, so that only that one is lost.
 EMAILS_PER_SAVEPOINT = 50
 Mention = Document.jurisdictions.through
 
@@ -86,6 +85,8 @@ class DocumentWriter:
     ):
         self.source_file = source_file
         self.people = people
+        self.rows = people.rows  # what the emails and their people add, inserted per chunk
+        self.lookups: ChunkLookups | None = None  # the answers for the chunk being written
         self.places = places
         self.bates: dict[int, str] = {}
         self.pages: list[Page] = []
@@ -171,39 +172,53 @@ class DocumentWriter:
         if not printed:
             return
         kept = (self.last_email, self.found_states.copy())
-        written = []
+        written = [_Staged() for _ in printed]
         try:
             with transaction.atomic():
-                for each in printed:
-                    staged = _Staged()
-                    written.append((self._write_one(each, staged), staged))
+                self._write_chunk(printed, written)
         except DatabaseError:
-            self.people.forget()  # it may remember people the savepoint took back
-            self.last_email, self.found_states = kept
+            self._take_back(kept)
             for each in printed:
                 self.write(each)
             return
-        for _, staged in written:
+        for staged in written:
             self._keep(staged)
 
-    def _write_one(self, printed: Email | OtherDocument, staged: _Staged) -> Document:
-        if not isinstance(printed, Email):
-            return self._other(printed, staged)
-        self.last_email = self._write(printed, staged)
-        return self.last_email
+    def _write_chunk(self, printed: list[Email | OtherDocument], staged: list[_Staged]) -> None:
+        """Looked up together, written one after another in memory, inserted together."""
+        emails = [e for each in printed if isinstance(each, Email) for e in (each, *each.quoted)]
+        for email in emails:
+            remove_nul(email)
+            _fit_email(email)
+        people = [a for e in emails for a in (e.sender, *e.to, *e.cc, *e.bcc) if a is not None]
+        self.lookups = ChunkLookups(emails, self.rows, self.people.prefetch(people))
+        for each, its_staged in zip(printed, staged, strict=True):
+            self._write_one(each, its_staged)
+        self.rows.insert()
 
-    def write(self, printed: Email | OtherDocument) -> Document | None:
+    def _take_back(self, kept: tuple) -> None:
+        """Forget what a savepoint that was rolled back added."""
+        self.rows.discard()
+        self.people.forget()  # it may remember people the savepoint took back
+        self.last_email, self.found_states = kept
+
+    def _write_one(self, printed: Email | OtherDocument, staged: _Staged) -> None:
+        if isinstance(printed, Email):
+            self.last_email = self._write(printed, staged)
+        else:
+            self._other(printed, staged)
+
+    def write(self, printed: Email | OtherDocument) -> None:
         """One printed email and the chain it quotes (or a document that is not an email), in a
         savepoint of its own: if it cannot be stored, nothing of it stays, the file's warnings
-        say why, and the rest of the file goes on. Returns its Document, or None."""
+        say why, and the rest of the file goes on."""
         staged = _Staged()
-        last_email = self.last_email
+        kept = (self.last_email, self.found_states.copy())
         try:
             with transaction.atomic():
-                top = self._write_one(printed, staged)
+                self._write_chunk([printed], [staged])
         except DatabaseError as error:
-            self.people.forget()  # it may remember people the savepoint took back
-            self.last_email = last_email
+            self._take_back(kept)
             what = "an email" if isinstance(printed, Email) else f"a {printed.kind}"
             self.outcome.warnings.append(
                 {
@@ -213,31 +228,25 @@ class DocumentWriter:
                     "page": printed.first_page,
                 }
             )
-            return None
+            return
         self._keep(staged)
-        return top
 
-    def _other(self, printed: OtherDocument, staged: _Staged) -> Document:
+    def _other(self, printed: OtherDocument, staged: _Staged) -> None:
         """A letter, memo or attachment: a Document of its kind; an attachment joins the email
         printed before it (its parent, in its thread). The same text printed again is matched."""
         title_key = normalize_subject(printed.title)
         key = f"document|{title_key}|{body_key(printed.body)}"
         fingerprint_value = hashlib.sha256(key.encode()).hexdigest()
-        # Unordered: the fingerprint is unique, and an ordering would let the planner walk the
-        # date index instead of asking the fingerprint's.
-        same = list(Document.objects.filter(fingerprint=fingerprint_value).order_by()[:1])
-        document = same[0] if same else None
+        document = self.lookups.with_fingerprint(fingerprint_value)
         matched_by = Appearance.Match.SAME_TEXT if document is not None else Appearance.Match.NEW
         if document is not None:
             staged.thread_ids.add(document.thread_id)
         else:
             parent = self.last_email if printed.kind == Document.Kind.ATTACHMENT else None
-            thread = parent.thread if parent else None
-            if thread is None:
-                thread = Thread.objects.create(subject=printed.title, normalized_subject=title_key)
-            document = Document.objects.create(
+            thread_id = parent.thread_id if parent else self._new_thread(printed.title, title_key)
+            document = Document(
                 kind=printed.kind,
-                thread=thread,
+                thread_id=thread_id,
                 parent=parent,
                 sent_at=printed.sent_at,
                 date_raw=fit(Document, "date_raw", printed.date_raw, printed.warnings, "date"),
@@ -248,14 +257,21 @@ class DocumentWriter:
                 exemptions=list(printed.exemptions),
                 parse_warnings=printed.warnings,
             )
+            self._add(document, set())
             staged.mentions.extend(
                 Mention(document_id=document.id, jurisdiction_id=place)
                 for place in self._places(f"{printed.title}\n{printed.body}", [])
             )
             staged.created += 1
-            staged.thread_ids.add(thread.id)
+            staged.thread_ids.add(thread_id)
         self._appear(document, printed, None, matched_by, staged)
-        return document
+
+    def _new_thread(self, subject: str, subject_key: str) -> int:
+        return self.rows.add(Thread(subject=subject, normalized_subject=subject_key)).pk
+
+    def _add(self, document: Document, participant_ids: set[int]) -> None:
+        self.rows.add(document)
+        self.lookups.add(document, participant_ids)
 
     def _keep(self, staged: _Staged) -> None:
         outcome = self.outcome
@@ -292,34 +308,25 @@ class DocumentWriter:
         self, email: Email, parent: Document | None, staged: _Staged
     ) -> tuple[Document, str]:
         """The Document ``email`` is, found or created, and why (an ``Appearance.Match``)."""
-        remove_nul(email)
-        _fit_email(email)
         sender = self.people.resolve(email.sender)
         redacted = bool(email.sender and email.sender.redacted)
         subject_key = normalize_subject(email.subject)
         existing, matched_by = self._existing(email, sender, redacted, subject_key)
         if existing is not None:
             self._complete(existing, email, parent)
-            if (email.to or email.cc or email.bcc) and not existing.recipient_entries.exists():
+            if (email.to or email.cc or email.bcc) and not self._has_recipients(existing):
                 self._add_recipients(existing, self._recipients(email))
             staged.thread_ids.add(existing.thread_id)
             return existing, matched_by
         recipients = self._recipients(email)
         participants = {p.id for p in [sender, *(r[3] for r in recipients)] if p is not None}
-        references = [*re.findall(r"<[^<>\s]+>", email.references), email.in_reply_to]
-        thread_id = find_thread(
+        thread_id = self.lookups.find_thread(
             parent=parent,
-            message_id=email.message_id,
-            references=[ref for ref in references if ref],
+            email=email,
             normalized_subject=subject_key,
-            sent_at=email.sent_at,
             participant_ids=participants,
-        )
-        if thread_id is None:
-            thread_id = Thread.objects.create(
-                subject=email.subject, normalized_subject=subject_key
-            ).id
-        document = Document.objects.create(
+        ) or self._new_thread(email.subject, subject_key)
+        document = Document(
             thread_id=thread_id,
             parent=parent,
             sender=sender,
@@ -340,6 +347,7 @@ class DocumentWriter:
             attachments=email.attachments,
             parse_warnings=email.warnings,
         )
+        self._add(document, participants)
         self._add_recipients(document, recipients)
         staged.mentions.extend(
             Mention(document_id=document.id, jurisdiction_id=place)
@@ -361,52 +369,32 @@ class DocumentWriter:
             if address.raw or address.redacted
         ]
 
-    @staticmethod
-    def _add_recipients(document: Document, recipients: list) -> None:
-        Recipient.objects.bulk_create(
-            Recipient(
-                document=document,
-                person=person,
-                field=field_name,
-                raw=address.raw or "(blank)",
-                redacted=address.redacted,
-                position=position,
+    def _add_recipients(self, document: Document, recipients: list) -> None:
+        for field_name, position, address, person in recipients:
+            self.rows.add(
+                Recipient(
+                    document=document,
+                    person=person,
+                    field=field_name,
+                    raw=address.raw or "(blank)",
+                    redacted=address.redacted,
+                    position=position,
+                )
             )
-            for field_name, position, address, person in recipients
-        )
+        if recipients:
+            self.lookups.with_recipients.add(document.pk)
+            self.lookups.joined(document.thread_id, {r[3].pk for r in recipients if r[3]})
 
-    @staticmethod
+    def _has_recipients(self, document: Document) -> bool:
+        if document.pk in self.lookups.with_recipients:
+            return True
+        return not self.rows.is_new(document) and document.recipient_entries.exists()
+
     def _existing(
-        email: Email, sender: Person | None, redacted: bool, subject_key: str
+        self, email: Email, sender: Person | None, redacted: bool, subject_key: str
     ) -> tuple[Document | None, str]:
-        """The Document ``email`` already is, and why; (None, "") when it is a new one. One
-        query asks both ways: by Message-ID, and among the emails of the same sender, minute
-        and subject without one (a Document with another Message-ID is another email)."""
-        wanted = Q()
-        if email.message_id:
-            wanted |= Q(message_id=email.message_id)
-        if email.sent_at is not None:
-            minute = email.sent_at.replace(second=0, microsecond=0)
-            wanted |= Q(
-                sent_at__gte=minute,
-                sent_at__lt=minute + timedelta(minutes=1),
-                normalized_subject=subject_key,
-                sender=sender,
-                sender_redacted=redacted,
-                **({"message_id": ""} if email.message_id else {}),
-            )
-        if not wanted:
-            return None, ""
-        # Unordered, so that the planner asks the Message-ID and sender indexes (ordered by date,
-        # it may walk the date index through the whole table); then in the archive's order.
-        candidates = sorted(
-            Document.objects.filter(wanted).order_by(),
-            key=lambda found: (
-                found.sent_at is None,
-                found.sent_at and found.sent_at.timestamp(),
-                found.pk,
-            ),
-        )
+        """The Document ``email`` already is, and why; (None, "") when it is a new one."""
+        candidates = self.lookups.copies(email, sender and sender.pk, redacted, subject_key)
         for candidate in candidates:
             if email.message_id and candidate.message_id == email.message_id:
                 return candidate, Appearance.Match.MESSAGE_ID
@@ -415,8 +403,7 @@ class DocumentWriter:
                 return candidate, Appearance.Match.PRINTED_ALIKE
         return None, ""  # an equal fingerprint would have been one of the candidates
 
-    @staticmethod
-    def _complete(document: Document, email: Email, parent: Document | None) -> None:
+    def _complete(self, document: Document, email: Email, parent: Document | None) -> None:
         """A later copy may print what an earlier one lacked (a Message-ID, recipients, its own
         subject line)."""
         changed = []
@@ -449,7 +436,7 @@ class DocumentWriter:
         if extra:
             document.exemptions = [*document.exemptions, *extra]
             changed.append("exemptions")
-        if changed:
+        if changed and not self.rows.is_new(document):
             document.save(update_fields=changed)
 
     def _appear(
