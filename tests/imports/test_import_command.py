@@ -37,7 +37,8 @@ def test_summary_and_exit_status_when_a_file_fails(release, media_root, gazettee
     assert SourceFile.objects.get(original_name="notes.txt").status == "failed"
     # Where the time went, for an admin wondering why a release is slow.
     spent = re.search(r"time: reading ([\d.]+) s, writing ([\d.]+) s, indexing ([\d.]+) s", out)
-    assert spent and all(float(seconds) > 0 for seconds in spent.groups()), out
+    # Each phase is measured; a short one may round to 0.0 s.
+    assert spent and sum(float(seconds) for seconds in spent.groups()) > 0, out
 
 
 def test_bad_timezone_is_refused(release, gazetteer_db):

@@ -1,11 +1,16 @@
 """Emails with Message-IDs find their thread whichever arrives first, through indexed lookups:
 a reply's In-Reply-To or References, or the replies that name a new email."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from documents.imports.lookups import ChunkLookups
+from documents.imports.new_rows import NewRows
+from documents.ingest import Email
 from documents.models import Document
-from documents.threads import related_by_message_ids
 from tests.conftest import run_import
 
 pytestmark = pytest.mark.django_db
@@ -49,14 +54,50 @@ def test_a_reply_imported_first_is_joined_by_the_email_it_names_in_references(
     assert stored.reference_ids == ["<other@ice.dhs.gov>", "<first@ice.dhs.gov>"]
 
 
-def test_the_replies_of_a_new_email_are_looked_up_through_indexes(db):
+def test_a_person_brought_into_a_thread_earlier_in_a_mailbox_takes_a_later_email_there(
+    tmp_path, media_root, gazetteer_db
+):
+    """Kept a thread by its subject: a reply brings a new person into an earlier batch's
+    thread, and that person's next email on the subject, naming nothing, joins the thread too,
+    though both are written in one chunk, before either is stored."""
+    first = eml(tmp_path, "first.eml", "<first@ice.dhs.gov>", "Jail data")
+    run_import([first], name="earlier")
+
+    def message(sender: str, to: str, day: int, message_id: str, in_reply_to: str = "") -> str:
+        reply = f"In-Reply-To: {in_reply_to}\n" if in_reply_to else ""
+        return (
+            f"From {sender} Wed Sep 29 10:00:00 2010\nFrom: {sender}\nTo: {to}\n"
+            f"Date: {day} Sep 2010 10:00:00 -0700\nSubject: RE: Jail data\n"
+            f"Message-ID: {message_id}\n{reply}\nNumbers attached.\n\n"
+        )
+
+    box = tmp_path / "county.mbox"
+    box.write_text(
+        message(
+            "clerk@sccgov.org", "marc.rapp@ice.dhs.gov", 29, "<b@sccgov.org>", "<first@ice.dhs.gov>"
+        )
+        + message("clerk@sccgov.org", "sheriff@sccgov.org", 30, "<c@sccgov.org>")
+    )
+    run_import([box], name="county")
+    assert Document.objects.count() == 3
+    assert len(set(Document.objects.values_list("thread_id", flat=True))) == 1
+
+
+def test_the_emails_a_chunk_names_or_is_named_by_are_looked_up_through_indexes(db):
     """However large the archive: the planner can answer from the indexes, not a scan."""
-    lookup = related_by_message_ids("<first@ice.dhs.gov>", ["<zero@ice.dhs.gov>"])
-    query = lookup.values_list("pk", "thread_id", "message_id", "sent_at")
+    email = Email(
+        message_id="<first@ice.dhs.gov>",
+        references="<zero@ice.dhs.gov>",
+        subject="Opt out",
+        sent_at=datetime(2010, 9, 28, 16, 12, tzinfo=UTC),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        ChunkLookups([email], NewRows(), set())
+    [query] = queries.captured_queries
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = query.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
+        cursor.execute(f"EXPLAIN {query['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "document_reference_ids_gin" in plan and "in_reply_to" in plan, plan
+    assert "sent_at" in plan, plan
     assert "Seq Scan" not in plan, plan
