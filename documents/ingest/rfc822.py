@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import email.utils
+import functools
 import mailbox
 import multiprocessing
 import re
 from collections.abc import Iterator
 from datetime import tzinfo
 from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -22,7 +24,22 @@ from documents.ingest.headers import Line
 from documents.ingest.reasons import error_reason
 from documents.ingest.records import Email, ParsedFile
 
-_PARSER = BytesParser(policy=policy.default)
+
+class _HeadersParsedOnce(HeaderRegistry):
+    """The standard library's headers, each distinct one parsed once: the library parses a
+    header again on every access (finding a message's body asks its Content-Type about ten
+    times), and a mailbox's messages share most Content-Type values. Its headers are immutable
+    strings, so the same one can be handed out again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parse = functools.lru_cache(maxsize=1024)(super().__call__)
+
+    def __call__(self, name: str, value: str):
+        return self._parse(name, value)
+
+
+_PARSER = BytesParser(policy=policy.default.clone(header_factory=_HeadersParsedOnce()))
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEADER_NAME = re.compile(rb"^(?:From |[!-9;-~]+:)")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
