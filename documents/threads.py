@@ -1,4 +1,5 @@
-"""Which Thread an email belongs to, and the facts each Thread rolls up from its emails."""
+"""The facts each Thread rolls up from its emails, and how near in time a thread's emails are
+(which thread a new email joins is found with its chunk's lookups, documents.imports.lookups)."""
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from whoosh import formats
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
@@ -37,6 +38,28 @@ WRITE_LOCK_SECONDS = 60.0
 WRITER_MB = 96
 # Emails the multi-process writer hands a process at once (pickled to a temporary file).
 PROCESS_BATCH = 250
+
+
+class _LengthsOnce(W3PerDocReader):
+    """Whoosh's per-document reader, remembering which fields of a segment keep no lengths:
+    writing a segment, Whoosh asks the length of each posting's field, and for a field that
+    keeps none (the exact fields) it looked for the file on disk again each time."""
+
+    def __init__(self, storage, segment) -> None:
+        super().__init__(storage, segment)
+        self._has: dict[str, bool] = {}
+
+    def has_column(self, fieldname: str) -> bool:
+        if fieldname not in self._has:
+            self._has[fieldname] = super().has_column(fieldname)
+        return self._has[fieldname]
+
+
+class _WritingCodec(W3Codec):
+    """Whoosh's own codec (segments read back with it), written with ``_LengthsOnce``."""
+
+    def per_document_reader(self, storage, segment):
+        return _LengthsOnce(storage, segment)
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -75,7 +98,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._follow_rebuild()
         if not self.setup_complete:
             self.setup()
-        options = {"limitmb": WRITER_MB, "timeout": 1.0}
+        options = {"limitmb": WRITER_MB, "timeout": 1.0, "codec": _WritingCodec()}
         if procs > 1:
             options |= {"procs": procs, "multisegment": True, "batchsize": PROCESS_BATCH}
         deadline = time.monotonic() + WRITE_LOCK_SECONDS
