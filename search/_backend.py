@@ -40,6 +40,10 @@ WRITER_MB = 96
 PROCESS_BATCH = 250
 
 
+class IndexWriteError(RuntimeError):
+    """Part of a write did not reach the index (``check_index --fix`` adds what is missing)."""
+
+
 class _LengthsOnce(W3PerDocReader):
     """Whoosh's per-document reader, remembering which fields of a segment keep no lengths:
     writing a segment, Whoosh asks the length of each posting's field, and for a field that
@@ -116,6 +120,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit()
+        # Whoosh commits without the segment of a process that failed, and says nothing.
+        failed = [task.exitcode for task in getattr(writer, "tasks", ()) if task.exitcode]
+        if failed:
+            raise IndexWriteError(
+                f"{len(failed)} of the {len(writer.tasks)} processes writing the index failed "
+                f"(exit codes {failed}): the emails they were given are not in the index"
+            )
 
     def fields(self, index, obj) -> dict:
         """The values an email is indexed with, as Whoosh takes them."""

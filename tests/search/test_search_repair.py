@@ -5,11 +5,13 @@ the site's layout) while every other page works, `check_index` reports the damag
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from whoosh.writing import SegmentWriter
 
 from documents.imports.sample_batch import write_sample_batch
 from documents.models import Document
 from search import _indexing
 from search import _service as service
+from search._backend import IndexWriteError
 from search._index import POINTER, index_path
 from search._indexing import check_index, index_documents
 from search._searcher import forget_searcher
@@ -183,6 +185,24 @@ def test_large_writes_in_several_processes_find_what_one_process_finds(
     forget_searcher()
     assert check_index().ok and _indexing.indexed_ids() == set(everything)
     assert {query: results(query) for query in QUERIES} == before
+
+
+def test_a_process_of_a_rebuild_that_fails_is_an_error_not_a_switch_to_a_partial_index(
+    sample, monkeypatch, settings
+):
+    """Whoosh's multi-process writer commits without the part a failed process wrote: the
+    rebuild stops with the reason instead of switching to an index that lacks those emails."""
+    current = index_path()
+    settings.INDEX_WORKERS = 2
+    monkeypatch.setattr(_indexing, "MULTIPROCESS_FROM", 1)
+
+    def broken(self, **fields):  # in the writing processes (forked: they inherit it)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(SegmentWriter, "add_document", broken)
+    with pytest.raises(IndexWriteError, match="processes writing the index failed"):
+        call_command("rebuild_index", verbosity=0)
+    assert index_path() == current
 
 
 def test_a_rebuild_that_fails_leaves_the_index_as_it_was_and_no_folder_behind(sample, monkeypatch):
