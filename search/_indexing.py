@@ -27,8 +27,8 @@ from search._searcher import forget_searcher, shared_searcher
 # Emails written per index commit when the index is in use: a commit releases the lock, so the
 # worker's small writes (a tag, a repair) wait for one commit at most. Each writing process
 # keeps its share of a commit's postings in memory up to WRITER_MB and spills them to disk
-# beyond it; 1,250 emails of usual length each stay within it (with 5,000 a commit spilled,
-# and an mbox's index took a third longer).
+# beyond it; 1,250 emails of usual length each stay within it (at 5,000 a commit spilled, and
+# an mbox's emails took half as long again to index).
 DOCUMENTS_PER_COMMIT = 2_500
 # Emails read from PostgreSQL and prepared at once.
 DOCUMENTS_PER_QUERY = 500
