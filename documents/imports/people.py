@@ -10,6 +10,8 @@ from documents.ingest import Address
 from documents.ingest.addresses import name_fits_address, ocr_folded, person_keys
 from documents.models import Person, PersonAlias
 
+KEY_CHARS = PersonAlias._meta.get_field("normalized").max_length
+
 
 class FoldedNames:
     """The archive's name keys with OCR's look-alike letters made one, to person ids: read from
@@ -44,12 +46,14 @@ class FoldedNames:
 class PersonResolver:
     """Finds or creates the Person for an address; remembers answers for one import.
     ``folded``: shared by the files of a batch (one read of the archive's names per batch).
-    New people and spellings wait in ``rows`` until their chunk is inserted."""
+    New people and spellings wait in ``rows`` until their chunk is inserted. Each person is one
+    object however many spellings find it, so what one spelling completes the next one sees."""
 
     def __init__(self, folded: FoldedNames | None = None, rows: NewRows | None = None) -> None:
         self._by_key: dict[str, Person] = {}
         # The archive's answer for each key asked ahead (``prefetch``); None: nobody.
         self._known: dict[str, Person | None] = {}
+        self._people: dict[int, Person] = {}  # by id, the one object of each person
         self._folded = folded or FoldedNames()
         self.rows = rows or NewRows()
 
@@ -57,9 +61,9 @@ class PersonResolver:
         """Ask the archive about every spelling of ``addresses`` at once: two queries for a
         chunk of emails instead of one or two for each address. Returns the ids of the people
         of the archive they name."""
-        keys = {key for address in addresses for key in person_keys(address)}
-        self._ask({key[:500] for key in keys if key not in self._by_key} - self._known.keys())
-        named = [self._by_key.get(key) or self._known.get(key[:500]) for key in keys]
+        keys = {key for address in addresses for key in _keys(address)}
+        self._ask(keys - self._by_key.keys() - self._known.keys())
+        named = [self._by_key.get(key) or self._known.get(key) for key in keys]
         return {p.pk for p in named if p is not None and not self.rows.is_new(p)}
 
     def _ask(self, keys: set[str]) -> None:
@@ -81,7 +85,7 @@ class PersonResolver:
         # ``email`` not empty: the condition of the unique index on lower(email).
         wanted = Q(pk__in=set(spelled.values())) | (Q(address__in=list(addresses)) & ~Q(email=""))
         people = Person.objects.alias(address=Lower("email")).filter(wanted).order_by()
-        by_id = {person.pk: person for person in people}
+        by_id = {person.pk: self._one(person) for person in people}
         by_address = {person.email.lower(): person for person in by_id.values() if person.email}
         self._known |= {
             key: by_id.get(spelled[key]) if key in spelled else None for key in keys
@@ -91,7 +95,7 @@ class PersonResolver:
         """None for a redacted or empty address: a redaction is never merged into a person."""
         if address is None or address.redacted:
             return None
-        keys = person_keys(address)
+        keys = _keys(address)
         if not keys:
             return None
         person = next((found for key in keys if (found := self._find(key))), None)
@@ -105,14 +109,13 @@ class PersonResolver:
                     organization=address.organization,
                 )
             )
+            self._people[person.pk] = person
         else:
             self._complete(person, address)
         for key in keys:
             if key not in self._by_key:
                 # Not inserted where the archive has the spelling already, as get_or_create.
-                self.rows.add(
-                    PersonAlias(person=person, normalized=key[:500], alias=address.raw[:500])
-                )
+                self.rows.add(PersonAlias(person=person, normalized=key, alias=address.raw[:500]))
                 self._by_key[key] = person
             if key.startswith("name:"):
                 self._folded.add(key, person.pk)
@@ -123,6 +126,11 @@ class PersonResolver:
         not in the database."""
         self._by_key.clear()
         self._known.clear()
+        self._people.clear()
+
+    def _one(self, person: Person) -> Person:
+        """The object this resolver already has for ``person``, else ``person``."""
+        return self._people.setdefault(person.pk, person)
 
     def _ocr_twin(self, address: Address, keys: list[str]) -> Person | None:
         """The person a name OCR misread belongs to ("Karl Spencer" where the release also prints
@@ -132,43 +140,32 @@ class PersonResolver:
         if name_key is None or " " not in name_key:
             return None
         person_id = self._folded.get(name_key)
-        twin = self._new_person(person_id) or (
-            Person.objects.filter(pk=person_id).first() if person_id else None
-        )
+        twin = self._people.get(person_id) if person_id else None
+        if twin is None and person_id:
+            twin = Person.objects.filter(pk=person_id).first()
+            twin = twin and self._one(twin)
         if twin is not None and address.email and twin.email and twin.email != address.email:
             return None  # two people with addresses of their own
         return twin
 
-    def _new_person(self, person_id: int | None) -> Person | None:
-        """The person of that id this resolver added and did not insert yet."""
-        return next(
-            (
-                person
-                for person in self._by_key.values()
-                if person.pk == person_id and self.rows.is_new(person)
-            ),
-            None,
-        )
-
     def _find(self, key: str) -> Person | None:
         if key in self._by_key:
             return self._by_key[key]
-        if key[:500] in self._known:
-            person = self._known[key[:500]]
+        if key in self._known:
+            person = self._known[key]
         else:
-            alias = (
-                PersonAlias.objects.select_related("person").filter(normalized=key[:500]).first()
-            )
+            alias = PersonAlias.objects.select_related("person").filter(normalized=key).first()
             person = alias.person if alias else None
             if person is None and key.startswith("email:"):
                 person = with_address(key.removeprefix("email:")).first()
+            person = person and self._one(person)
         if person is not None:
             self._by_key[key] = person
         return person
 
     def _address_taken(self, email: str) -> bool:
         """Whether someone has this address: in the archive, or added and not inserted yet."""
-        new = (person for person in self._by_key.values() if self.rows.is_new(person))
+        new = (person for person in self._people.values() if self.rows.is_new(person))
         return any(person.email.lower() == email.lower() for person in new) or (
             with_address(email).exists()
         )
@@ -180,7 +177,7 @@ class PersonResolver:
             person.email = address.email
             changed.append("email")
             # Asked ahead, the archive had nobody with it; it has now.
-            self._known[f"email:{address.email.lower()}"[:500]] = person
+            self._known[f"email:{address.email.lower()}"[:KEY_CHARS]] = person
         if address.name and (
             not person.name
             or person.name == person.email
@@ -195,6 +192,12 @@ class PersonResolver:
             changed.append("organization")
         if changed and not self.rows.is_new(person):
             person.save(update_fields=changed)
+
+
+def _keys(address: Address) -> list[str]:
+    """The address's keys as PersonAlias keeps them: two that differ only after KEY_CHARS are
+    one spelling."""
+    return list(dict.fromkeys(key[:KEY_CHARS] for key in person_keys(address)))
 
 
 def with_address(email: str):

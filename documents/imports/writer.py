@@ -234,6 +234,8 @@ class DocumentWriter:
     def _other(self, printed: OtherDocument, staged: _Staged) -> None:
         """A letter, memo or attachment: a Document of its kind; an attachment joins the email
         printed before it (its parent, in its thread). The same text printed again is matched."""
+        # Fitted once: a document written again after its savepoint failed is warned of once.
+        printed.date_raw = fit(Document, "date_raw", printed.date_raw, printed.warnings, "date")
         title_key = normalize_subject(printed.title)
         key = f"document|{title_key}|{body_key(printed.body)}"
         fingerprint_value = hashlib.sha256(key.encode()).hexdigest()
@@ -249,7 +251,7 @@ class DocumentWriter:
                 thread_id=thread_id,
                 parent=parent,
                 sent_at=printed.sent_at,
-                date_raw=fit(Document, "date_raw", printed.date_raw, printed.warnings, "date"),
+                date_raw=printed.date_raw,
                 subject=printed.title,
                 normalized_subject=title_key,
                 body=printed.body.replace("\x00", ""),

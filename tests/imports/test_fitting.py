@@ -170,3 +170,32 @@ def test_an_attachment_first_in_a_savepoint_that_fails_keeps_the_email_before_it
     )
     assert parents == {"Plan.pdf": "Activation plan", "Map.pdf": "Opt-out request"}
     assert not Document.objects.filter(subject="Poison").exists()
+
+
+def test_a_document_written_again_after_its_savepoint_failed_is_warned_of_once(
+    gazetteer_db, poison
+):
+    """A chunk that fails is written again one email at a time: a letter in it whose printed
+    date was cut carries that warning once, not once per writing."""
+    source = make_file()
+    outcome = FileOutcome(source.original_name, SourceFile.Status.IMPORTED)
+    writer = DocumentWriter(source, PersonResolver(), PlaceIndex([]), outcome)
+    writer.add(
+        Email(
+            sender=Address(raw="a@ice.dhs.gov", email="a@ice.dhs.gov"),
+            sent_at=datetime(2010, 5, 3, 16, 1, tzinfo=UTC),
+            subject="Poison",
+            body="Refused.",
+        )
+    )
+    writer.add(
+        OtherDocument(
+            kind=Document.Kind.LETTER,
+            title="Letter to the county",
+            body="The county may not opt out.",
+            date_raw="May 3, 2010 " + "x" * 300,
+        )
+    )
+    writer.finish()
+    letter = Document.objects.get(kind=Document.Kind.LETTER)
+    assert len([w for w in letter.parse_warnings if w.startswith("date was")]) == 1

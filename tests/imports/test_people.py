@@ -4,7 +4,8 @@ import pytest
 
 from documents.imports.people import PersonResolver
 from documents.ingest.addresses import parse_address
-from documents.models import Person
+from documents.models import Person, PersonAlias
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,32 @@ def test_a_misread_name_printed_later_in_the_same_chunk_is_the_person_not_yet_st
     assert resolver.resolve(parse_address("Karl Spencer")) is kari
     resolver.rows.insert()
     assert Person.objects.get().name == "Kari Spencer"
+
+
+def test_what_one_spelling_completes_the_next_spelling_of_that_person_sees():
+    """A person stored without an address, spelled two ways. One chunk of a file prints the
+    first spelling; the next prints it with an address, then the other spelling with another
+    address: the person keeps the address it was first given."""
+    person = make_person("John Smith")
+    for key in ("name:john smith", "name:johnny smith"):
+        PersonAlias.objects.create(person=person, normalized=key, alias="John Smith")
+    resolver = PersonResolver()
+    first = parse_address("John Smith")
+    resolver.prefetch([first])
+    resolver.resolve(first)
+    later = [parse_address("John Smith <js@a.gov>"), parse_address("Johnny Smith <jsmith@b.gov>")]
+    resolver.prefetch(later)  # the next chunk, asked ahead before either is resolved
+    assert {resolver.resolve(address).pk for address in later} == {person.pk}
+    resolver.rows.insert()
+    assert Person.objects.get().email == "js@a.gov"
+
+
+def test_spellings_alike_in_all_the_characters_a_spelling_keeps_are_one_person():
+    """A spelling keeps its first 500 characters (a name of ligatures grows when folded to
+    letters): two that differ only after them are one person, as they are one stored key."""
+    long = "ﬄ" * 200
+    resolver = PersonResolver()
+    first = resolver.resolve(parse_address(f"Ann {long}x"))
+    assert resolver.resolve(parse_address(f"Ann {long}y")) is first
+    resolver.rows.insert()
+    assert Person.objects.count() == 1
