@@ -39,10 +39,14 @@ class _ThreadFacts:
 
 
 class ChunkLookups:
-    def __init__(self, emails: list[Email], rows: NewRows, people_known: set[int]) -> None:
+    def __init__(
+        self, emails: list[Email], fingerprints: list[str], rows: NewRows, people_known: set[int]
+    ) -> None:
         """``emails``: every email of the chunk, quoted ones too, their values fitted to the
-        columns; ``people_known``: the people already in the archive its addresses name."""
+        columns; ``fingerprints``: those of its documents that are not emails; ``people_known``:
+        the people already in the archive its addresses name."""
         self._emails = emails
+        self._fingerprints = fingerprints
         self._rows = rows
         self._people_known = people_known
         # The archive's emails the chunk's may be copies of, or name, or be named by; then the
@@ -55,11 +59,13 @@ class ChunkLookups:
         self._fetch()
 
     def _fetch(self) -> None:
-        """One query: by Message-ID either way, and by sender minute and subject (the sender is
-        compared in memory, as it may be a person the chunk adds)."""
+        """One query: by Message-ID either way, by sender minute and subject (the sender is
+        compared in memory, as it may be a person the chunk adds), and by fingerprint."""
         ids = {email.message_id for email in self._emails if email.message_id}
         named = {reference for email in self._emails for reference in references_of(email)}
         wanted = Q(message_id__in=ids | named) if ids | named else Q()
+        if self._fingerprints:
+            wanted |= Q(fingerprint__in=self._fingerprints)
         if ids:
             wanted |= Q(in_reply_to__in=ids) | Q(reference_ids__overlap=list(ids))
         for email in self._emails:
@@ -112,12 +118,7 @@ class ChunkLookups:
         )
 
     def with_fingerprint(self, fingerprint: str) -> Document | None:
-        found = [d for d in self.documents.values() if d.fingerprint == fingerprint]
-        if not found:
-            # Unordered: the fingerprint is unique, and an ordering would let the planner walk
-            # the date index instead of asking the fingerprint's.
-            found = list(Document.objects.filter(fingerprint=fingerprint).order_by()[:1])
-        return found[0] if found else None
+        return next((d for d in self.documents.values() if d.fingerprint == fingerprint), None)
 
     def find_thread(
         self,

@@ -191,7 +191,8 @@ class DocumentWriter:
             remove_nul(email)
             _fit_email(email)
         people = [a for e in emails for a in (e.sender, *e.to, *e.cc, *e.bcc) if a is not None]
-        self.lookups = ChunkLookups(emails, self.rows, self.people.prefetch(people))
+        others = [document_fingerprint(p) for p in printed if not isinstance(p, Email)]
+        self.lookups = ChunkLookups(emails, others, self.rows, self.people.prefetch(people))
         for each, its_staged in zip(printed, staged, strict=True):
             self._write_one(each, its_staged)
         self.rows.insert()
@@ -237,8 +238,7 @@ class DocumentWriter:
         # Fitted once: a document written again after its savepoint failed is warned of once.
         printed.date_raw = fit(Document, "date_raw", printed.date_raw, printed.warnings, "date")
         title_key = normalize_subject(printed.title)
-        key = f"document|{title_key}|{body_key(printed.body)}"
-        fingerprint_value = hashlib.sha256(key.encode()).hexdigest()
+        fingerprint_value = document_fingerprint(printed)
         document = self.lookups.with_fingerprint(fingerprint_value)
         matched_by = Appearance.Match.SAME_TEXT if document is not None else Appearance.Match.NEW
         if document is not None:
@@ -503,6 +503,12 @@ def same_body(first: str, second: str) -> bool:
     if not a or not b or a.startswith(b) or b.startswith(a):
         return True
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_BODY_RATIO
+
+
+def document_fingerprint(printed: OtherDocument) -> str:
+    """The dedupe key of a document that is not an email: its title and the start of its text."""
+    key = f"document|{normalize_subject(printed.title)}|{body_key(printed.body)}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def fingerprint(sender: Person | None, redacted: bool, email: Email, subject_key: str) -> str:

@@ -83,7 +83,7 @@ def test_a_person_brought_into_a_thread_earlier_in_a_mailbox_takes_a_later_email
     assert len(set(Document.objects.values_list("thread_id", flat=True))) == 1
 
 
-def test_the_emails_a_chunk_names_or_is_named_by_are_looked_up_through_indexes(db):
+def test_what_a_chunk_asks_of_its_emails_and_documents_is_looked_up_through_indexes(db):
     """However large the archive: the planner can answer from the indexes, not a scan."""
     email = Email(
         message_id="<first@ice.dhs.gov>",
@@ -92,12 +92,12 @@ def test_the_emails_a_chunk_names_or_is_named_by_are_looked_up_through_indexes(d
         sent_at=datetime(2010, 9, 28, 16, 12, tzinfo=UTC),
     )
     with CaptureQueriesContext(connection) as queries:
-        ChunkLookups([email], NewRows(), set())
+        ChunkLookups([email], ["0" * 64], NewRows(), set())  # and a letter's fingerprint
     [query] = queries.captured_queries
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {query['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "document_reference_ids_gin" in plan and "in_reply_to" in plan, plan
-    assert "sent_at" in plan, plan
+    assert "sent_at" in plan and "document_fingerprint_unique" in plan, plan
     assert "Seq Scan" not in plan, plan
